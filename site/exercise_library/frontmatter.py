@@ -1,0 +1,145 @@
+"""Front matter: split a content file, load its YAML, and point problems at file lines.
+
+YAML is loaded with libyaml's safe loader for speed. Line numbers are only needed when
+something is wrong, so the node tree that carries them is composed on that path alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - the PyPI wheel ships libyaml
+    _Loader = yaml.SafeLoader
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, reported as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class FrontMatterError(Exception):
+    """The file cannot be split into front matter and body, or its YAML does not parse."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Document:
+    """A content file split into its YAML data and Markdown body."""
+
+    data: Any
+    body: str
+    yaml_text: str
+    yaml_first_line: int  # file line of the first YAML line
+    body_first_line: int  # file line of the first body line
+
+    def line_of(self, path: Path_) -> int:
+        """Return the file line of the value at *path* (or the nearest parent that exists)."""
+        return self.yaml_first_line + node_line(self.yaml_text, path)
+
+
+def split(text: str) -> Document:
+    """Split ``---`` front matter from the body and load the YAML."""
+    if text.startswith("\ufeff"):
+        raise FrontMatterError(1, "the file starts with a byte-order mark: save it as UTF-8 without BOM")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r") != "---":
+        raise FrontMatterError(1, "the file must start with a line '---' opening the YAML front matter")
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip("\r") == "---":
+            closing = index
+            break
+    else:
+        raise FrontMatterError(
+            1, "the front matter is never closed: add a line '---' after the YAML"
+        )
+    yaml_text = "\n".join(lines[1:closing])
+    data = load_yaml(yaml_text, first_line=2)
+    body = "\n".join(lines[closing + 1 :])
+    return Document(data, body, yaml_text, yaml_first_line=2, body_first_line=closing + 2)
+
+
+def load_yaml(text: str, first_line: int = 1) -> Any:
+    """Load YAML safely; a syntax error becomes a FrontMatterError with a file line and a hint."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise FrontMatterError(line, _syntax_message(error)) from None
+    except yaml.YAMLError as error:  # pragma: no cover - reader errors without a mark
+        raise FrontMatterError(first_line, f"YAML error: {error}") from None
+
+
+def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or "invalid YAML"
+    if "\t" in problem or "'\\t'" in problem:
+        return "YAML syntax error: a tab character: indent with spaces, not tabs"
+    hint = "check the indentation, and quote text that contains ': ' or starts with * & ! % @ `"
+    context = f" {error.context}" if error.context else ""
+    return f"YAML syntax error:{context} {problem}: {hint}"
+
+
+def node_line(yaml_text: str, path: Path_) -> int:
+    """Return the 0-based line, within *yaml_text*, of the node at *path*."""
+    try:
+        node = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.YAMLError:  # pragma: no cover - only called on text that already loaded
+        return 0
+    if node is None:
+        return 0
+    for key in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((value for k, value in node.value if k.value == key), None)
+            if child is None:
+                # Point at the key itself when asked for a key that is there but empty.
+                return node.start_mark.line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            if key < len(node.value):
+                child = node.value[key]
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line
+
+
+def describe(value: Any) -> str:
+    """Name a YAML value's type for an error message, with the YAML 1.1 trap that made it."""
+    if isinstance(value, bool):
+        word = "true" if value else "false"
+        return (
+            f"{word} (YAML reads yes/no/on/off/true/false as {word}): put the value in quotes"
+        )
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()} (YAML reads it as a date): put it in quotes"
+    if isinstance(value, int | float):
+        return (
+            f"the number {value} (YAML reads 1:30 as 90 and 1e3 as a number): "
+            "put the value in quotes"
+        )
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)

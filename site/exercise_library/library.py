@@ -1,0 +1,726 @@
+"""Read and validate the whole content folder into plain Python objects.
+
+`load_library` is the single place that knows the content format: `check` prints its
+problems, `index` refuses to build while there are any and otherwise stores the result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import markup
+from .frontmatter import Document, FrontMatterError, Problem, describe, load_yaml, split
+from .slugs import is_slug, slugify
+
+MAX_FILE_BYTES = 1_000_000
+TERM_KINDS = {"phases": "phase", "families": "family", "equipment": "equipment", "muscles": "muscle"}
+MIN_STEPS, MIN_CUES, MIN_MISTAKES = 2, 3, 3
+
+
+# -- the objects a valid library is made of ---------------------------------------------
+
+
+@dataclass
+class Term:
+    kind: str
+    slug: str
+    label: str
+    description: str
+    position: int
+    weeks: str | None = None
+
+
+@dataclass
+class Dose:
+    sets: int
+    reps: str | None = None
+    seconds: str | None = None
+    per_leg: bool = True
+    tempo: str | None = None
+    load: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class LadderStep:
+    exercise: str
+    when: str
+    line: int
+
+
+@dataclass
+class Exercise:
+    slug: str
+    path: str
+    title: str
+    summary: str
+    family: str
+    phases: list[str]
+    equipment: list[str]
+    primary: list[str]
+    secondary: list[str]
+    dosage: dict[str, Dose]
+    progressions: list[LadderStep]
+    regressions: list[LadderStep]
+    also_known_as: list[str]
+    aliases: list[str]
+    body: markup.Body
+    alias_lines: dict[str, int] = field(default_factory=dict)
+    body_first_line: int = 0
+
+
+@dataclass
+class ProgramItem:
+    exercise: str
+    dose: Dose
+    line: int
+
+
+@dataclass
+class ProgramSession:
+    name: str
+    focus: str
+    items: list[ProgramItem]
+
+
+@dataclass
+class Program:
+    phase: str
+    path: str
+    title: str
+    summary: str
+    sessions_per_week: int
+    sessions: list[ProgramSession]
+    body: markup.Body
+    body_first_line: int
+
+
+@dataclass
+class Guide:
+    slug: str
+    path: str
+    title: str
+    summary: str
+    body: markup.Body
+    body_first_line: int
+
+
+@dataclass
+class Assessment:
+    slug: str
+    title: str
+    exercise: str
+    baseline: str
+    advanced: str
+    how_to_test: str
+    line: int
+
+
+@dataclass
+class Library:
+    """Everything under content/, validated."""
+
+    terms: dict[str, dict[str, Term]]
+    exercises: dict[str, Exercise]
+    programs: dict[str, Program]
+    guides: dict[str, Guide]
+    assessments: list[Assessment]
+    version: str
+
+
+# -- field checks --------------------------------------------------------------------------
+
+
+class FileCheck:
+    """Typed reads from one file's YAML data that record a located problem for each misfit."""
+
+    def __init__(self, path: str, document: Document | None, first_line: int = 1, yaml_text: str = ""):
+        self.path = path
+        self.document = document
+        self.problems: list[Problem] = []
+
+    def line(self, where: tuple[str | int, ...]) -> int:
+        return self.document.line_of(where) if self.document else 1
+
+    def report(self, where: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(where), message))
+
+    def report_line(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def mapping(self, value: Any, where: tuple[str | int, ...], allowed: Iterable[str]) -> dict:
+        if not isinstance(value, dict):
+            self.report(where, f"expected a mapping of fields, got {describe(value)}")
+            return {}
+        allowed = list(allowed)
+        for key in value:
+            if key not in allowed:
+                near = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean '{near[0]}'?" if near else f"allowed: {', '.join(allowed)}"
+                self.report((*where, key), f"unknown field '{key}': {hint}")
+        return value
+
+    def text(self, data: dict, key: str, where: tuple = (), required: bool = True) -> str | None:
+        if key not in data or data[key] is None or data[key] == "":
+            if required:
+                self.report(where if key not in data else (*where, key), f"missing required field '{key}': add it as text")
+            return None
+        value = data[key]
+        if not isinstance(value, str):
+            self.report((*where, key), f"'{key}' must be text, got {describe(value)}")
+            return None
+        return value.strip()
+
+    def text_list(self, data: dict, key: str, where: tuple = (), required: bool = False) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.report(where, f"missing required field '{key}': add a list, e.g. {key}: [a, b]")
+            return []
+        if not isinstance(value, list):
+            self.report((*where, key), f"'{key}' must be a list, e.g. {key}: [a, b]; got {describe(value)}")
+            return []
+        result = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.report((*where, key, index), f"each entry of '{key}' must be text, got {describe(item)}")
+            else:
+                result.append(item.strip())
+        return result
+
+    def terms(self, data: dict, key: str, kind: str, known: dict[str, Term], where: tuple = (), required: bool = True) -> list[str]:
+        slugs = self.text_list(data, key, where, required=required)
+        if required and key in data and not slugs and isinstance(data.get(key), list):
+            self.report((*where, key), f"'{key}' is empty: list at least one {kind}")
+        valid = []
+        for index, slug in enumerate(slugs):
+            if slug in known:
+                if slug in valid:
+                    self.report((*where, key, index), f"{kind} '{slug}' is listed twice: remove one")
+                else:
+                    valid.append(slug)
+            else:
+                self.report((*where, key, index), unknown_message(kind, slug, known))
+        return valid
+
+    def whole_number(self, data: dict, key: str, where: tuple, low: int, high: int, required: bool = True) -> int | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.report(where, f"missing required field '{key}': add a whole number from {low} to {high}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.report((*where, key), f"'{key}' must be a whole number, got {describe(value)}")
+            return None
+        if not low <= value <= high:
+            self.report((*where, key), f"'{key}' is {value}: use a whole number from {low} to {high}")
+            return None
+        return value
+
+    def count(self, data: dict, key: str, where: tuple) -> str | None:
+        """A rep or second count: a whole number, or a range written as text ("8-12")."""
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 600:
+            return str(value)
+        if isinstance(value, str):
+            low, dash, high = value.partition("-")
+            if dash and low.strip().isdigit() and high.strip().isdigit() and int(low) < int(high):
+                return f"{int(low)}-{int(high)}"
+        self.report((*where, key), f"'{key}' must be a whole number (10) or a range in quotes (\"8-12\"), got {describe(value)}")
+        return None
+
+
+def unknown_message(kind: str, slug: str, known: Iterable[str]) -> str:
+    """An 'unknown X' message that suggests the nearest known value."""
+    known = list(known)
+    near = difflib.get_close_matches(slug, known, n=1, cutoff=0.5)
+    if near:
+        return f"unknown {kind} '{slug}': did you mean '{near[0]}'?"
+    listing = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"unknown {kind} '{slug}': use one of {listing}"
+
+
+DOSE_FIELDS = ("sets", "reps", "seconds", "per_leg", "tempo", "load", "note")
+
+
+def read_dose(check: FileCheck, value: Any, where: tuple, extra: tuple[str, ...] = ()) -> Dose | None:
+    data = check.mapping(value, where, DOSE_FIELDS + extra)
+    if not data:
+        return None
+    sets = check.whole_number(data, "sets", where, 1, 10)
+    reps = check.count(data, "reps", where)
+    seconds = check.count(data, "seconds", where)
+    if ("reps" in data) == ("seconds" in data):
+        check.report(where, "give exactly one of 'reps' or 'seconds'")
+    per_leg = data.get("per_leg", True)
+    if not isinstance(per_leg, bool):
+        check.report((*where, "per_leg"), f"'per_leg' must be true or false, got {describe(per_leg)}")
+        per_leg = True
+    tempo = check.text(data, "tempo", where, required=False)
+    load = check.text(data, "load", where, required=False)
+    note = check.text(data, "note", where, required=False)
+    if sets is None or (reps is None and seconds is None):
+        return None
+    return Dose(sets, reps, seconds, per_leg, tempo, load, note)
+
+
+# -- reading files -------------------------------------------------------------------------
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
+    """Read a content file as UTF-8, refusing what could never be content."""
+    shown = _display(path)
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        problems.append(Problem(shown, 1, "a symbolic link that points outside content/: replace it with the file itself"))
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(Problem(shown, 1, f"the file is {size // 1000} kB; the limit is {MAX_FILE_BYTES // 1000} kB: split or shorten it"))
+        return None
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(Problem(shown, line, f"bytes that are not UTF-8 (at byte {error.start}): save the file as UTF-8"))
+        return None
+
+
+def read_document(path: Path, root: Path, problems: list[Problem]) -> Document | None:
+    text = read_text(path, root, problems)
+    if text is None:
+        return None
+    try:
+        return split(text)
+    except FrontMatterError as error:
+        problems.append(Problem(_display(path), error.line, error.message))
+        return None
+
+
+def read_taxonomy(path: Path, problems: list[Problem]) -> dict[str, dict[str, Term]]:
+    terms: dict[str, dict[str, Term]] = {kind: {} for kind in TERM_KINDS.values()}
+    shown = _display(path)
+    if not path.exists():
+        problems.append(Problem(shown, 1, "taxonomy.yml is missing: create it with phases, families, equipment and muscles"))
+        return terms
+    text = read_text(path, path.parent, problems)
+    if text is None:
+        return terms
+    try:
+        data = load_yaml(text)
+    except FrontMatterError as error:
+        problems.append(Problem(shown, error.line, error.message))
+        return terms
+    document = Document(data, "", text, yaml_first_line=1, body_first_line=0)
+    check = FileCheck(shown, document)
+    data = check.mapping(data, (), TERM_KINDS)
+    for group, kind in TERM_KINDS.items():
+        entries = data.get(group)
+        if not isinstance(entries, list) or not entries:
+            check.report((group,), f"'{group}' must be a non-empty list of terms with slug, label and description")
+            continue
+        for index, entry in enumerate(entries):
+            where = (group, index)
+            entry = check.mapping(entry, where, ("slug", "label", "description", "weeks"))
+            slug = check.text(entry, "slug", where)
+            label = check.text(entry, "label", where)
+            description = check.text(entry, "description", where)
+            weeks = check.text(entry, "weeks", where, required=False)
+            if slug is None or label is None or description is None:
+                continue
+            if not is_slug(slug):
+                check.report((*where, "slug"), f"'{slug}' is not a slug: use '{slugify(slug)}'")
+            elif slug in terms[kind]:
+                check.report((*where, "slug"), f"{kind} '{slug}' is defined twice: remove one")
+            else:
+                terms[kind][slug] = Term(kind, slug, label, description, index, weeks)
+    problems.extend(check.problems)
+    return terms
+
+
+EXERCISE_FIELDS = (
+    "title", "summary", "family", "phases", "equipment", "muscles", "dosage", "progressions",
+    "regressions", "also_known_as", "aliases",
+)  # fmt: skip
+
+
+def read_exercise(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> tuple[Exercise | None, list[Problem]]:
+    """Read and check one exercise file on its own; links to other files are checked later."""
+    problems: list[Problem] = []
+    shown = _display(path)
+    slug = path.stem
+    if not is_slug(slug):
+        problems.append(Problem(shown, 1, f"the file name '{path.name}' is not a valid slug: rename it to '{slugify(slug) or 'exercise'}.md'"))
+    document = read_document(path, root, problems)
+    if document is None:
+        return None, problems
+    check = FileCheck(shown, document)
+    data = check.mapping(document.data, (), EXERCISE_FIELDS)
+    title = check.text(data, "title")
+    summary = check.text(data, "summary")
+    family_slug = check.text(data, "family")
+    if family_slug is not None and family_slug not in terms["family"]:
+        check.report(("family",), unknown_message("family", family_slug, terms["family"]))
+        family_slug = None
+    phases = check.terms(data, "phases", "phase", terms["phase"])
+    equipment = check.terms(data, "equipment", "equipment", terms["equipment"])
+    muscles = check.mapping(data.get("muscles"), ("muscles",), ("primary", "secondary")) if "muscles" in data else {}
+    if "muscles" not in data:
+        check.report((), "missing required field 'muscles': add muscles: {primary: [...], secondary: [...]}")
+    primary = check.terms(muscles, "primary", "muscle", terms["muscle"], ("muscles",)) if muscles else []
+    secondary = check.terms(muscles, "secondary", "muscle", terms["muscle"], ("muscles",), required=False) if muscles else []
+    for index, muscle in enumerate(secondary):
+        if muscle in primary:
+            check.report(("muscles", "secondary", index), f"muscle '{muscle}' is both primary and secondary: keep it in one list")
+
+    dosage: dict[str, Dose] = {}
+    raw_dosage = data.get("dosage")
+    if raw_dosage is None:
+        check.report((), "missing required field 'dosage': add one entry per phase with sets and reps or seconds")
+    else:
+        raw_dosage = check.mapping(raw_dosage, ("dosage",), terms["phase"])
+        for phase, value in raw_dosage.items():
+            if phase not in terms["phase"]:
+                continue
+            if phase not in phases:
+                check.report(("dosage", phase), f"a dosage for '{phase}', which is not in phases: add it to phases or remove the dosage")
+            dose = read_dose(check, value, ("dosage", phase))
+            if dose is not None:
+                dosage[phase] = dose
+        for phase in phases:
+            if phase not in raw_dosage:
+                check.report(("phases",), f"no dosage for phase '{phase}': add dosage: {phase}: {{sets: ..., reps: ...}}")
+
+    ladders = {}
+    for direction in ("progressions", "regressions"):
+        steps: list[LadderStep] = []
+        raw_steps = data.get(direction) or []
+        if not isinstance(raw_steps, list):
+            check.report((direction,), f"'{direction}' must be a list of {{exercise: slug, when: text}}")
+            raw_steps = []
+        for index, raw in enumerate(raw_steps):
+            where = (direction, index)
+            step = check.mapping(raw, where, ("exercise", "when"))
+            target = check.text(step, "exercise", where)
+            when = check.text(step, "when", where)
+            if target is not None and when is not None:
+                steps.append(LadderStep(target, when, check.line((*where, "exercise"))))
+        ladders[direction] = steps
+    also_known_as = check.text_list(data, "also_known_as")
+    aliases = check.text_list(data, "aliases")
+    alias_lines = {}
+    for index, alias in enumerate(aliases):
+        alias_lines[alias] = check.line(("aliases", index))
+        if not is_slug(alias):
+            check.report(("aliases", index), f"alias '{alias}' is not a slug: use '{slugify(alias)}'")
+
+    body = markup.parse_exercise(document.body)
+    for line, message in body.problems:
+        check.report_line(document.body_first_line + line, message)
+    body_end = document.body_first_line + document.body.count("\n")
+    for count, minimum, what in (
+        (body.steps, MIN_STEPS, "numbered steps under '## How to do it'"),
+        (len(body.cues), MIN_CUES, "cues under '## Cues'"),
+        (len(body.mistakes), MIN_MISTAKES, "mistakes under '## Common mistakes'"),
+    ):
+        section_missing = any("missing section" in p.message or "must be" in p.message for p in check.problems)
+        if count < minimum and not section_missing:
+            check.report_line(body_end, f"only {count} {what}: write at least {minimum}")
+
+    problems.extend(check.problems)
+    if problems or None in (title, summary, family_slug):
+        return None, problems
+    return (
+        Exercise(
+            slug=slug, path=shown, title=title, summary=summary, family=family_slug,
+            phases=phases, equipment=equipment, primary=primary, secondary=secondary,
+            dosage=dosage, progressions=ladders["progressions"], regressions=ladders["regressions"],
+            also_known_as=also_known_as, aliases=aliases, body=body, alias_lines=alias_lines,
+            body_first_line=document.body_first_line,
+        ),
+        problems,
+    )  # fmt: skip
+
+
+def read_program(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> tuple[Program | None, list[Problem]]:
+    problems: list[Problem] = []
+    shown = _display(path)
+    if path.stem not in terms["phase"]:
+        problems.append(Problem(shown, 1, unknown_message("phase", path.stem, terms["phase"]) + " (the file name must be a phase slug)"))
+        return None, problems
+    document = read_document(path, root, problems)
+    if document is None:
+        return None, problems
+    check = FileCheck(shown, document)
+    data = check.mapping(document.data, (), ("title", "summary", "sessions_per_week", "sessions"))
+    title = check.text(data, "title")
+    summary = check.text(data, "summary")
+    per_week = check.whole_number(data, "sessions_per_week", (), 1, 7)
+    sessions = []
+    raw_sessions = data.get("sessions")
+    if not isinstance(raw_sessions, list) or not raw_sessions:
+        check.report(("sessions",) if "sessions" in data else (), "'sessions' must be a list of sessions, each with name, focus and exercises")
+        raw_sessions = []
+    for index, raw in enumerate(raw_sessions):
+        where = ("sessions", index)
+        session = check.mapping(raw, where, ("name", "focus", "exercises"))
+        name = check.text(session, "name", where)
+        focus = check.text(session, "focus", where, required=False) or ""
+        items = []
+        raw_items = session.get("exercises")
+        if not isinstance(raw_items, list) or not raw_items:
+            check.report(where, "each session needs 'exercises': a list of {exercise, sets, reps or seconds}")
+            raw_items = []
+        for item_index, raw_item in enumerate(raw_items):
+            item_where = (*where, "exercises", item_index)
+            if not isinstance(raw_item, dict):
+                check.report(item_where, f"expected {{exercise: slug, sets: ..., reps: ...}}, got {describe(raw_item)}")
+                continue
+            exercise = check.text(raw_item, "exercise", item_where)
+            dose = read_dose(check, {k: v for k, v in raw_item.items() if k != "exercise"}, item_where)
+            if exercise and dose:
+                items.append(ProgramItem(exercise, dose, check.line((*item_where, "exercise"))))
+        if name:
+            sessions.append(ProgramSession(name, focus, items))
+    body = markup.parse_document(document.body)
+    for line, message in body.problems:
+        check.report_line(document.body_first_line + line, message)
+    problems.extend(check.problems)
+    if problems or None in (title, summary, per_week):
+        return None, problems
+    return Program(path.stem, shown, title, summary, per_week, sessions, body, document.body_first_line), problems
+
+
+def read_guide(path: Path, root: Path) -> tuple[Guide | None, list[Problem]]:
+    problems: list[Problem] = []
+    shown = _display(path)
+    if not is_slug(path.stem):
+        problems.append(Problem(shown, 1, f"the file name '{path.name}' is not a valid slug: rename it to '{slugify(path.stem) or 'guide'}.md'"))
+    document = read_document(path, root, problems)
+    if document is None:
+        return None, problems
+    check = FileCheck(shown, document)
+    data = check.mapping(document.data, (), ("title", "summary"))
+    title = check.text(data, "title")
+    summary = check.text(data, "summary")
+    body = markup.parse_document(document.body)
+    if not body.sections[0].text.strip():
+        check.report_line(document.body_first_line, "the guide has no body: write it below the front matter")
+    for line, message in body.problems:
+        check.report_line(document.body_first_line + line, message)
+    problems.extend(check.problems)
+    if problems or None in (title, summary):
+        return None, problems
+    return Guide(path.stem, shown, title, summary, body, document.body_first_line), problems
+
+
+def read_assessments(path: Path, root: Path) -> tuple[list[Assessment], list[Problem]]:
+    problems: list[Problem] = []
+    if not path.exists():
+        return [], problems
+    shown = _display(path)
+    text = read_text(path, root, problems)
+    if text is None:
+        return [], problems
+    try:
+        data = load_yaml(text)
+    except FrontMatterError as error:
+        return [], [Problem(shown, error.line, error.message)]
+    check = FileCheck(shown, Document(data, "", text, yaml_first_line=1, body_first_line=0))
+    data = check.mapping(data, (), ("assessments",))
+    result = []
+    seen = set()
+    for index, raw in enumerate(data.get("assessments") or []):
+        where = ("assessments", index)
+        entry = check.mapping(raw, where, ("slug", "title", "exercise", "baseline", "advanced", "how_to_test"))
+        values = [check.text(entry, key, where) for key in ("slug", "title", "exercise", "baseline", "advanced", "how_to_test")]
+        if None in values:
+            continue
+        slug = values[0]
+        if not is_slug(slug) or slug in seen:
+            check.report((*where, "slug"), f"'{slug}' must be a unique slug")
+            continue
+        seen.add(slug)
+        result.append(Assessment(*values, line=check.line(where)))
+    problems.extend(check.problems)
+    return result, problems
+
+
+# -- the whole library -----------------------------------------------------------------------
+
+
+def content_files(root: Path) -> list[Path]:
+    """Every file that makes up the content, in a stable order."""
+    files = [root / "taxonomy.yml", root / "assessments.yml", root / "published.txt"]
+    for folder in ("exercises", "phases", "guides"):
+        files.extend(sorted((root / folder).glob("*.md")))
+    return [path for path in files if path.exists() or path.is_symlink()]
+
+
+def content_version(root: Path) -> str:
+    """A hash of every content file: the same content gives the same version on any machine."""
+    digest = hashlib.sha256()
+    for path in content_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_library(root: Path) -> tuple[Library, list[Problem]]:
+    """Read everything under *root*; return the library and every problem found, sorted."""
+    root = Path(root)
+    problems: list[Problem] = []
+    terms = read_taxonomy(root / "taxonomy.yml", problems)
+
+    exercises: dict[str, Exercise] = {}
+    for path in sorted((root / "exercises").glob("*")):
+        if path.suffix != ".md":
+            if not path.name.startswith("."):
+                problems.append(Problem(_display(path), 1, "only .md files belong in exercises/: rename it or move it out"))
+            continue
+        exercise, file_problems = read_exercise(path, root, terms)
+        problems.extend(file_problems)
+        if exercise is not None:
+            exercises[exercise.slug] = exercise
+    if not (root / "exercises").is_dir():
+        problems.append(Problem(_display(root / "exercises"), 1, "the exercises/ folder is missing"))
+
+    programs: dict[str, Program] = {}
+    for path in sorted((root / "phases").glob("*.md")):
+        program, file_problems = read_program(path, root, terms)
+        problems.extend(file_problems)
+        if program is not None:
+            programs[program.phase] = program
+
+    guides: dict[str, Guide] = {}
+    for path in sorted((root / "guides").glob("*.md")):
+        guide, file_problems = read_guide(path, root)
+        problems.extend(file_problems)
+        if guide is not None:
+            guides[guide.slug] = guide
+
+    assessments, file_problems = read_assessments(root / "assessments.yml", root)
+    problems.extend(file_problems)
+
+    library = Library(terms, exercises, programs, guides, assessments, content_version(root))
+    problems.extend(check_links(library, root))
+    return library, sorted(set(problems))
+
+
+def _all_exercise_slugs(root: Path) -> set[str]:
+    """Slugs of every exercise file, valid or not, so one broken file does not cascade."""
+    return {path.stem for path in (root / "exercises").glob("*.md")}
+
+
+def check_links(library: Library, root: Path) -> list[Problem]:
+    """Checks that need the whole library: aliases, ladders, and links between pages."""
+    problems: list[Problem] = []
+    files = _all_exercise_slugs(root)
+    owners: dict[str, str] = {}
+    for exercise in library.exercises.values():
+        for alias in exercise.aliases:
+            line = exercise.alias_lines.get(alias, 1)
+            if alias in files:
+                problems.append(Problem(exercise.path, line, f"alias '{alias}' is also the slug of exercises/{alias}.md: remove the alias or rename that file"))
+            elif alias in owners:
+                problems.append(Problem(exercise.path, line, f"alias '{alias}' is already an alias of '{owners[alias]}': keep it in one file"))
+            else:
+                owners[alias] = exercise.slug
+
+    for exercise in library.exercises.values():
+        for direction in ("progressions", "regressions"):
+            for step in getattr(exercise, direction):
+                if step.exercise == exercise.slug:
+                    problems.append(Problem(exercise.path, step.line, f"'{exercise.slug}' lists itself in {direction}: link a different exercise"))
+                elif step.exercise not in files:
+                    hint = unknown_message("exercise", step.exercise, sorted(files))
+                    if step.exercise in owners:
+                        hint = f"'{step.exercise}' is a former slug: link '{owners[step.exercise]}' instead"
+                    problems.append(Problem(exercise.path, step.line, f"{direction}: {hint}"))
+        problems.extend(_check_body_links(exercise.path, exercise.body, exercise.body_first_line, library, files, owners))
+    problems.extend(_check_cycles(library))
+
+    for program in library.programs.values():
+        for session in program.sessions:
+            for item in session.items:
+                if item.exercise not in files:
+                    problems.append(Problem(program.path, item.line, unknown_message("exercise", item.exercise, sorted(files))))
+        problems.extend(_check_body_links(program.path, program.body, program.body_first_line, library, files, owners))
+    for guide in library.guides.values():
+        problems.extend(_check_body_links(guide.path, guide.body, guide.body_first_line, library, files, owners))
+    for assessment in library.assessments:
+        if assessment.exercise not in files:
+            problems.append(Problem(_display(root / "assessments.yml"), assessment.line, unknown_message("exercise", assessment.exercise, sorted(files))))
+    return problems
+
+
+def _check_body_links(path: str, body: markup.Body, first_line: int, library: Library, files: set[str], owners: dict[str, str]) -> list[Problem]:
+    problems = []
+    targets = {
+        "exercises": files,
+        "guides": set(library.guides),
+        "phases": set(library.terms["phase"]),
+        "equipment": set(library.terms["equipment"]),
+        "muscles": set(library.terms["muscle"]),
+        "families": set(library.terms["family"]),
+    }
+    for href, line in body.links:
+        if not href.startswith("/"):
+            continue
+        route, _, rest = href.split("#")[0].split("?")[0].strip("/").partition("/")
+        if route in targets and rest and rest not in targets[route]:
+            if route == "exercises" and rest in owners:
+                message = f"link to a former slug '{href}': link /exercises/{owners[rest]} instead"
+            else:
+                message = "broken link: " + unknown_message(route.rstrip("s") if route != "equipment" else route, rest, sorted(targets[route]))
+            problems.append(Problem(path, first_line + line, message))
+        elif route not in targets and route not in ("assessments", "exercises", ""):
+            problems.append(Problem(path, first_line + line, f"broken link '{href}': no such page on this site"))
+    return problems
+
+
+def _check_cycles(library: Library) -> list[Problem]:
+    """Progressions must only ever lead to harder work: a loop back is a mistake."""
+    problems = []
+    graph = {slug: [s.exercise for s in ex.progressions] for slug, ex in library.exercises.items()}
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(slug: str, trail: list[str]) -> None:
+        state[slug] = 1
+        for target in graph.get(slug, []):
+            if state.get(target) == 1:
+                loop = [*trail[trail.index(target):], slug, target] if target in trail else [slug, target]
+                key = frozenset(loop)
+                if key not in reported:
+                    reported.add(key)
+                    exercise = library.exercises[slug]
+                    line = next(s.line for s in exercise.progressions if s.exercise == target)
+                    problems.append(Problem(exercise.path, line, f"progressions loop back: {' -> '.join(loop)}: a progression must lead to a harder exercise"))
+            elif state.get(target) is None and target in graph:
+                visit(target, [*trail, slug])
+        state[slug] = 2
+
+    for slug in sorted(graph):
+        if slug not in state:
+            visit(slug, [])
+    return problems

@@ -1,0 +1,199 @@
+"""The index schema: typed SQLAlchemy 2.0 models, built by the indexer, read by the site."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import db
+
+
+class Meta(db.Model):
+    """Facts about the index itself: its content version, when and how fast it was built."""
+
+    key: Mapped[str] = mapped_column(primary_key=True)
+    value: Mapped[str]
+
+
+class Term(db.Model):
+    """A taxonomy term: a phase, family, piece of equipment or muscle."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str]
+    slug: Mapped[str]
+    label: Mapped[str]
+    description: Mapped[str]
+    position: Mapped[int]
+    weeks: Mapped[str | None]
+
+    __table_args__ = (UniqueConstraint("kind", "slug"),)
+
+
+class Exercise(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(unique=True)
+    title: Mapped[str]
+    summary: Mapped[str]
+    family_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
+    level: Mapped[int]  # position of the easiest phase: sorts beginner work first
+    source_path: Mapped[str]
+
+    family: Mapped[Term] = relationship(lazy="joined")
+    links: Mapped[list[ExerciseTerm]] = relationship(order_by="ExerciseTerm.position")
+    names: Mapped[list[AlsoKnownAs]] = relationship(order_by="AlsoKnownAs.position")
+    dosages: Mapped[list[Dosage]] = relationship(order_by="Dosage.position")
+    sections: Mapped[list[Section]] = relationship(order_by="Section.position")
+    cues: Mapped[list[Cue]] = relationship(order_by="Cue.position")
+    mistakes: Mapped[list[Mistake]] = relationship(order_by="Mistake.position")
+    ladder: Mapped[list[LadderStep]] = relationship(
+        foreign_keys="LadderStep.exercise_id", order_by="LadderStep.position"
+    )
+
+    def terms(self, kind: str, role: str | None = None) -> list[Term]:
+        """This exercise's terms of one kind (and, for muscles, one role), in taxonomy order."""
+        chosen = [
+            link for link in self.links if link.term.kind == kind and role in (None, link.role)
+        ]
+        return [link.term for link in chosen]
+
+
+class ExerciseTerm(db.Model):
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id"), primary_key=True)
+    role: Mapped[str | None]  # "primary" or "secondary" for muscles
+    position: Mapped[int]
+
+    term: Mapped[Term] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_exercise_term_term", "term_id", "exercise_id"),)
+
+
+class AlsoKnownAs(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    name: Mapped[str]
+    position: Mapped[int]
+
+
+class Alias(db.Model):
+    """A former slug, answered with a permanent redirect to the exercise."""
+
+    slug: Mapped[str] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+
+    exercise: Mapped[Exercise] = relationship()
+
+
+class Dosage(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
+    position: Mapped[int]
+    sets: Mapped[int]
+    reps: Mapped[str | None]
+    seconds: Mapped[str | None]
+    per_leg: Mapped[bool]
+    tempo: Mapped[str | None]
+    load: Mapped[str | None]
+    note: Mapped[str | None]
+
+    phase: Mapped[Term] = relationship(lazy="joined")
+
+
+class Section(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    anchor: Mapped[str]
+    heading: Mapped[str]
+    html: Mapped[str]
+    position: Mapped[int]
+
+
+class Cue(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    anchor: Mapped[str]
+    html: Mapped[str]
+    position: Mapped[int]
+
+
+class Mistake(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    anchor: Mapped[str]
+    title: Mapped[str]
+    html: Mapped[str]
+    fix_html: Mapped[str]
+    position: Mapped[int]
+
+
+class LadderStep(db.Model):
+    """One rung up (progression) or down (regression) from an exercise, with its criterion."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+    direction: Mapped[str]  # "progression" or "regression"
+    criterion_html: Mapped[str]
+    position: Mapped[int]
+
+    target: Mapped[Exercise] = relationship(foreign_keys=[target_id], lazy="joined")
+
+
+class Program(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("term.id"), unique=True)
+    title: Mapped[str]
+    summary: Mapped[str]
+    sessions_per_week: Mapped[int]
+    body_html: Mapped[str]
+
+    sessions: Mapped[list[ProgramSession]] = relationship(order_by="ProgramSession.position")
+
+
+class ProgramSession(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id"), index=True)
+    name: Mapped[str]
+    focus: Mapped[str]
+    position: Mapped[int]
+
+    items: Mapped[list[ProgramItem]] = relationship(order_by="ProgramItem.position")
+
+
+class ProgramItem(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("program_session.id"), index=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+    position: Mapped[int]
+    sets: Mapped[int]
+    reps: Mapped[str | None]
+    seconds: Mapped[str | None]
+    per_leg: Mapped[bool]
+    tempo: Mapped[str | None]
+    load: Mapped[str | None]
+    note: Mapped[str | None]
+
+    exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+
+class Guide(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(unique=True)
+    title: Mapped[str]
+    summary: Mapped[str]
+    body_html: Mapped[str]
+    position: Mapped[int]
+
+
+class Assessment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(unique=True)
+    title: Mapped[str]
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+    baseline: Mapped[str]
+    advanced: Mapped[str]
+    how_to_test_html: Mapped[str]
+    position: Mapped[int]
+
+    exercise: Mapped[Exercise] = relationship(lazy="joined")

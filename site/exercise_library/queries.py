@@ -1,0 +1,236 @@
+"""Reading the index: the library filter (facets, full text, sort) and single-page lookups.
+
+Every value from a request reaches SQL as a bound parameter; search text is reduced to
+quoted words before it becomes an FTS5 query, so no input can be read as FTS syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, literal_column, select, table, text
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+
+from .db import db
+from .indexer import FTS_WEIGHTS
+from .models import Alias, Exercise, ExerciseTerm, Meta, Term
+
+FACETS = ("phase", "equipment", "muscle")
+FACET_LABELS = {"phase": "Phase", "equipment": "Equipment", "muscle": "Target muscle"}
+SORTS = {"level": "Easiest first", "title": "A to Z", "relevance": "Best match"}
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12
+
+_fts = table("exercise_fts")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A normalized library query: only known values, each once, in a stable order."""
+
+    selected: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    q: str = ""
+    sort: str = "level"
+
+    @classmethod
+    def from_args(cls, args: MultiDict, known: dict[str, list[str]]) -> Filters:
+        """Keep what makes sense in *args* and drop the rest silently: a pasted link with a
+        stale or mistyped value still shows a useful page."""
+        selected = {}
+        for facet in FACETS:
+            wanted = set(args.getlist(facet))
+            values = tuple(slug for slug in known.get(facet, []) if slug in wanted)
+            if values:
+                selected[facet] = values
+        q = " ".join(args.get("q", "", type=str).split())[:MAX_QUERY_LENGTH]
+        sort = args.get("sort", "", type=str)
+        if sort not in SORTS or (sort == "relevance" and not search_words(q)):
+            sort = "relevance" if search_words(q) else "level"
+        return cls(selected, q, sort)
+
+    def default_sort(self) -> str:
+        return "relevance" if search_words(self.q) else "level"
+
+    def to_args(self) -> dict[str, list[str] | str]:
+        """The canonical query-string arguments for this query (for url_for)."""
+        args: dict[str, list[str] | str] = {f: list(v) for f, v in self.selected.items()}
+        if self.q:
+            args["q"] = self.q
+        if self.sort != self.default_sort():
+            args["sort"] = self.sort
+        return args
+
+    def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
+        """The arguments with *slug* added to or removed from *facet*, the rest kept."""
+        args = self.to_args()
+        values = list(self.selected.get(facet, ()))
+        values = [v for v in values if v != slug] if slug in values else [*values, slug]
+        if values:
+            args[facet] = values
+        else:
+            args.pop(facet, None)
+        return args
+
+    def without_query(self) -> dict[str, list[str] | str]:
+        args = self.to_args()
+        args.pop("q", None)
+        args.pop("sort", None)
+        return args
+
+    def is_active(self, facet: str, slug: str) -> bool:
+        return slug in self.selected.get(facet, ())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.selected and not self.q
+
+
+@dataclass
+class FacetValue:
+    term: Term
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    filters: Filters
+    exercises: list[Exercise]
+    facets: dict[str, list[FacetValue]]
+
+    @property
+    def total(self) -> int:
+        return len(self.exercises)
+
+
+def search_words(q: str) -> list[str]:
+    return re.findall(r"\w+", q.lower())[:MAX_QUERY_WORDS]
+
+
+def fts_query(q: str) -> str | None:
+    """Quote each word so FTS5 reads it as a plain term; the last one matches as a prefix,
+    so results keep up while someone is still typing."""
+    words = search_words(q)
+    if not words:
+        return None
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def known_terms() -> dict[str, list[Term]]:
+    """Every taxonomy term by kind, in taxonomy order."""
+    terms = db.session.scalars(select(Term).order_by(Term.kind, Term.position)).all()
+    by_kind: dict[str, list[Term]] = {}
+    for term in terms:
+        by_kind.setdefault(term.kind, []).append(term)
+    return by_kind
+
+
+def parse_filters(args: MultiDict) -> tuple[Filters, dict[str, list[Term]]]:
+    terms = known_terms()
+    known = {kind: [t.slug for t in values] for kind, values in terms.items()}
+    return Filters.from_args(args, known), terms
+
+
+def _in_facet(facet: str, slugs: tuple[str, ...]):
+    members = (
+        select(ExerciseTerm.exercise_id)
+        .join(Term, Term.id == ExerciseTerm.term_id)
+        .where(Term.kind == facet, Term.slug.in_(slugs))
+    )
+    return Exercise.id.in_(members)
+
+
+def _ranked(match: str):
+    bm25 = f"bm25(exercise_fts, {', '.join(str(w) for w in FTS_WEIGHTS)})"
+    return (
+        select(literal_column("rowid").label("rowid"), literal_column(bm25).label("rank"))
+        .select_from(_fts)
+        .where(text("exercise_fts MATCH :match").bindparams(match=match))
+        .subquery("ranked")
+    )
+
+
+def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
+    """Run a library query: the matching exercises and, for every facet value, how many
+    results choosing it would give with the other facets as they are (disjunctive counts)."""
+    match = fts_query(filters.q)
+    ranked = _ranked(match) if match else None
+    conditions = {facet: _in_facet(facet, values) for facet, values in filters.selected.items()}
+
+    statement: Select = select(Exercise).options(selectinload(Exercise.links))
+    if ranked is not None:
+        statement = statement.join(ranked, ranked.c.rowid == Exercise.id)
+    statement = statement.where(*conditions.values())
+    if filters.sort == "relevance" and ranked is not None:
+        statement = statement.order_by(ranked.c.rank, Exercise.title)
+    elif filters.sort == "title":
+        statement = statement.order_by(Exercise.title)
+    else:
+        statement = statement.order_by(Exercise.level, Exercise.title)
+    exercises = list(db.session.scalars(statement).unique())
+
+    facets = {}
+    for facet in FACETS:
+        others = [condition for name, condition in conditions.items() if name != facet]
+        counting = (
+            select(Term.slug, func.count(ExerciseTerm.exercise_id))
+            .join(ExerciseTerm, ExerciseTerm.term_id == Term.id)
+            .where(Term.kind == facet)
+            .group_by(Term.slug)
+        )
+        if others or ranked is not None:
+            base = select(Exercise.id).where(*others)
+            if ranked is not None:
+                base = base.join(ranked, ranked.c.rowid == Exercise.id)
+            counting = counting.where(ExerciseTerm.exercise_id.in_(base))
+        counts = dict(db.session.execute(counting).tuples().all())
+        facets[facet] = [
+            FacetValue(term, counts.get(term.slug, 0), filters.is_active(facet, term.slug))
+            for term in terms.get(facet, [])
+        ]
+    return SearchResult(filters, exercises, facets)
+
+
+def exercise_by_slug(slug: str) -> Exercise | None:
+    statement = (
+        select(Exercise)
+        .where(Exercise.slug == slug)
+        .options(
+            selectinload(Exercise.links),
+            selectinload(Exercise.names),
+            selectinload(Exercise.dosages),
+            selectinload(Exercise.sections),
+            selectinload(Exercise.cues),
+            selectinload(Exercise.mistakes),
+            selectinload(Exercise.ladder),
+        )
+    )
+    return db.session.scalars(statement).first()
+
+
+def slug_for_alias(slug: str) -> str | None:
+    statement = select(Exercise.slug).join(Alias, Alias.exercise_id == Exercise.id)
+    return db.session.scalar(statement.where(Alias.slug == slug))
+
+
+def term_by_slug(kind: str, slug: str) -> Term | None:
+    return db.session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))
+
+
+def exercises_with_term(term: Term) -> list[Exercise]:
+    statement = (
+        select(Exercise)
+        .join(ExerciseTerm, ExerciseTerm.exercise_id == Exercise.id)
+        .where(ExerciseTerm.term_id == term.id)
+        .options(selectinload(Exercise.links))
+        .order_by(Exercise.level, Exercise.title)
+    )
+    return list(db.session.scalars(statement))
+
+
+def meta() -> dict[str, str]:
+    return dict(db.session.execute(select(Meta.key, Meta.value)).tuples().all())

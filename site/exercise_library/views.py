@@ -1,0 +1,144 @@
+"""The pages. Every URL here is public contract: coaches paste them into messages."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+from . import queries
+from .db import db
+from .models import Assessment, Guide, Program, Term
+from .slugs import is_slug
+
+bp = Blueprint("pages", __name__)
+
+def is_htmx_request() -> bool:
+    """htmx sends HX-Request on its own requests; a history restore does not, and gets the
+    full page like any other visitor."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def render_page_or_fragment(page: str, fragment: str, **context):
+    """One URL, two renderings: the fragment the page itself includes, for htmx; the whole
+    page for everyone else. Caches must keep them apart, hence Vary."""
+    template = fragment if is_htmx_request() else page
+    response = make_response(render_template(template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/")
+def home():
+    terms = queries.known_terms()
+    return render_template("home/index.html", terms=terms, guides=_guides())
+
+
+@bp.get("/exercises")
+def exercise_list():
+    filters, terms = queries.parse_filters(request.args)
+    result = queries.search(filters, terms)
+    return render_page_or_fragment(
+        "exercises/index.html", "exercises/_results.html", result=result, filters=filters,
+        facet_labels=queries.FACET_LABELS, sorts=queries.SORTS,
+    )  # fmt: skip
+
+
+@bp.get("/exercises/<slug>")
+def exercise_detail(slug: str):
+    if not is_slug(slug):
+        abort(404)
+    exercise = queries.exercise_by_slug(slug)
+    if exercise is None:
+        current = queries.slug_for_alias(slug)
+        if current is None:
+            abort(404)
+        target = url_for("pages.exercise_detail", slug=current, **request.args.to_dict(flat=False))
+        return redirect(target, code=301)
+    return render_template("exercises/detail.html", exercise=exercise)
+
+
+def _term_page(kind: str, slug: str):
+    term = queries.term_by_slug(kind, slug) if is_slug(slug) else None
+    if term is None:
+        abort(404)
+    program = None
+    if kind == "phase":
+        program = db.session.scalar(select(Program).where(Program.phase_id == term.id))
+    return render_template(
+        "terms/detail.html",
+        term=term,
+        kind=kind,
+        exercises=queries.exercises_with_term(term),
+        program=program,
+        siblings=queries.known_terms().get(kind, []),
+    )
+
+
+@bp.get("/phases/<slug>")
+def phase(slug: str):
+    return _term_page("phase", slug)
+
+
+@bp.get("/equipment/<slug>")
+def equipment(slug: str):
+    return _term_page("equipment", slug)
+
+
+@bp.get("/muscles/<slug>")
+def muscle(slug: str):
+    return _term_page("muscle", slug)
+
+
+@bp.get("/families/<slug>")
+def family(slug: str):
+    return _term_page("family", slug)
+
+
+def _guides() -> list[Guide]:
+    return list(db.session.scalars(select(Guide).order_by(Guide.position)))
+
+
+@bp.get("/guides")
+def guide_list():
+    return render_template("guides/index.html", guides=_guides())
+
+
+@bp.get("/guides/<slug>")
+def guide(slug: str):
+    found = db.session.scalar(select(Guide).where(Guide.slug == slug)) if is_slug(slug) else None
+    if found is None:
+        abort(404)
+    return render_template("guides/detail.html", guide=found, guides=_guides())
+
+
+@bp.get("/assessments")
+def assessments():
+    rows = db.session.scalars(select(Assessment).order_by(Assessment.position))
+    return render_template("assessments/index.html", assessments=list(rows))
+
+
+@bp.app_template_global()
+def term_url(term: Term) -> str:
+    """The landing page of a taxonomy term."""
+    # Each kind's view function is named after the kind.
+    return url_for(f"pages.{term.kind}", slug=term.slug)
+
+
+@bp.app_template_filter()
+def dose(item) -> str:
+    """'3 x 10 per leg', '3 x 30 s per leg': the way a coach writes a prescription."""
+    amount = f"{item.reps}" if item.reps else f"{item.seconds} s"
+    return f"{item.sets} x {amount}{' per leg' if item.per_leg else ''}"
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
