@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .indexer import ContentError, build_index
 from .library import load_library
 
 
 @click.command("check")
+@with_appcontext
 def check_command() -> None:
     """Validate all content and report every problem as path:line: message. Changes nothing."""
     library, problems = load_library(current_app.config["CONTENT_DIR"])
@@ -24,6 +26,7 @@ def check_command() -> None:
 
 
 @click.command("index")
+@with_appcontext
 def index_command() -> None:
     """Check the content, then build a new index and swap it in. On any problem the index
     that is serving stays as it is."""

@@ -59,10 +59,14 @@ class Document:
 def split(text: str) -> Document:
     """Split ``---`` front matter from the body and load the YAML."""
     if text.startswith("\ufeff"):
-        raise FrontMatterError(1, "the file starts with a byte-order mark: save it as UTF-8 without BOM")
+        raise FrontMatterError(
+            1, "the file starts with a byte-order mark: save it as UTF-8 without BOM"
+        )
     lines = text.split("\n")
     if not lines or lines[0].rstrip("\r") != "---":
-        raise FrontMatterError(1, "the file must start with a line '---' opening the YAML front matter")
+        raise FrontMatterError(
+            1, "the file must start with a line '---' opening the YAML front matter"
+        )
     for index, line in enumerate(lines[1:], start=1):
         if line.rstrip("\r") == "---":
             closing = index
@@ -80,18 +84,20 @@ def split(text: str) -> Document:
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Load YAML safely; a syntax error becomes a FrontMatterError with a file line and a hint."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        raise FrontMatterError(line, _syntax_message(error)) from None
+        line = mark.line if mark else 0
+        lines = text.split("\n")
+        has_tab = line < len(lines) and "\t" in lines[line]
+        raise FrontMatterError(first_line + line, _syntax_message(error, has_tab)) from None
     except yaml.YAMLError as error:  # pragma: no cover - reader errors without a mark
         raise FrontMatterError(first_line, f"YAML error: {error}") from None
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+def _syntax_message(error: yaml.MarkedYAMLError, has_tab: bool) -> str:
     problem = error.problem or "invalid YAML"
-    if "\t" in problem or "'\\t'" in problem:
+    if has_tab:
         return "YAML syntax error: a tab character: indent with spaces, not tabs"
     hint = "check the indentation, and quote text that contains ': ' or starts with * & ! % @ `"
     context = f" {error.context}" if error.context else ""
@@ -111,11 +117,10 @@ def node_line(yaml_text: str, path: Path_) -> int:
         if isinstance(node, yaml.MappingNode):
             child = next((value for k, value in node.value if k.value == key), None)
             if child is None:
-                # Point at the key itself when asked for a key that is there but empty.
+                # A missing key: point at the mapping that should hold it.
                 return node.start_mark.line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if key < len(node.value):
-                child = node.value[key]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            child = node.value[key]
         if child is None:
             break
         node = child
@@ -126,9 +131,7 @@ def describe(value: Any) -> str:
     """Name a YAML value's type for an error message, with the YAML 1.1 trap that made it."""
     if isinstance(value, bool):
         word = "true" if value else "false"
-        return (
-            f"{word} (YAML reads yes/no/on/off/true/false as {word}): put the value in quotes"
-        )
+        return f"{word} (YAML reads yes/no/on/off/true/false as {word}): put the value in quotes"
     if isinstance(value, datetime.date):
         return f"the date {value.isoformat()} (YAML reads it as a date): put it in quotes"
     if isinstance(value, int | float):

@@ -166,17 +166,21 @@ def _write(connection: Connection, library: Library, seconds_so_far: float) -> N
                 "position": position,
             })  # fmt: skip
         by_anchor = {s.anchor: s.text for s in exercise.body.sections}
-        rows["fts"].append({
-            "rowid": exercise_id,
-            "title": exercise.title,
-            "names": " ; ".join(exercise.also_known_as),
-            "summary": exercise.summary,
-            "cues": by_anchor.get("cues", ""),
-            "mistakes": by_anchor.get("mistakes", ""),
-            "body": " ".join(
-                text_ for anchor, text_ in by_anchor.items() if anchor not in ("cues", "mistakes")
-            ),
-        })
+        rows["fts"].append(
+            {
+                "rowid": exercise_id,
+                "title": exercise.title,
+                "names": " ; ".join(exercise.also_known_as),
+                "summary": exercise.summary,
+                "cues": by_anchor.get("cues", ""),
+                "mistakes": by_anchor.get("mistakes", ""),
+                "body": " ".join(
+                    text_
+                    for anchor, text_ in by_anchor.items()
+                    if anchor not in ("cues", "mistakes")
+                ),
+            }
+        )
 
     for table, key in (
         (models.Exercise, "exercise"), (models.ExerciseTerm, "exercise_term"),
@@ -210,7 +214,9 @@ def _write(connection: Connection, library: Library, seconds_so_far: float) -> N
     connection.execute(insert(models.Meta), [{"key": k, "value": v} for k, v in meta.items()])
 
 
-def _write_programs(connection: Connection, library: Library, term_ids: dict, exercise_ids: dict) -> None:
+def _write_programs(
+    connection: Connection, library: Library, term_ids: dict, exercise_ids: dict
+) -> None:
     from .markup import render_inline
 
     session_id = 0
@@ -276,6 +282,9 @@ def ensure_index(content_dir: Path, index_path: Path) -> None:
     except ContentError as error:
         for problem in error.problems:
             log.error("%s", problem)
-        log.error("content has problems; %s", "keeping the last good index" if Path(index_path).exists() else "no index to serve")
+        log.error(
+            "content has problems; %s",
+            "keeping the last good index" if Path(index_path).exists() else "no index to serve",
+        )
         return
     log.info("built index of %d exercises in %.2f s", report.exercises, report.seconds)

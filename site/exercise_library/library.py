@@ -19,7 +19,12 @@ from .frontmatter import Document, FrontMatterError, Problem, describe, load_yam
 from .slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1_000_000
-TERM_KINDS = {"phases": "phase", "families": "family", "equipment": "equipment", "muscles": "muscle"}
+TERM_KINDS = {
+    "phases": "phase",
+    "families": "family",
+    "equipment": "equipment",
+    "muscles": "muscle",
+}
 MIN_STEPS, MIN_CUES, MIN_MISTAKES = 2, 3, 3
 
 
@@ -140,7 +145,9 @@ class Library:
 class FileCheck:
     """Typed reads from one file's YAML data that record a located problem for each misfit."""
 
-    def __init__(self, path: str, document: Document | None, first_line: int = 1, yaml_text: str = ""):
+    def __init__(
+        self, path: str, document: Document | None, first_line: int = 1, yaml_text: str = ""
+    ):
         self.path = path
         self.document = document
         self.problems: list[Problem] = []
@@ -169,7 +176,10 @@ class FileCheck:
     def text(self, data: dict, key: str, where: tuple = (), required: bool = True) -> str | None:
         if key not in data or data[key] is None or data[key] == "":
             if required:
-                self.report(where if key not in data else (*where, key), f"missing required field '{key}': add it as text")
+                self.report(
+                    where if key not in data else (*where, key),
+                    f"missing required field '{key}': add it as text",
+                )
             return None
         value = data[key]
         if not isinstance(value, str):
@@ -177,24 +187,41 @@ class FileCheck:
             return None
         return value.strip()
 
-    def text_list(self, data: dict, key: str, where: tuple = (), required: bool = False) -> list[str]:
+    def text_list(
+        self, data: dict, key: str, where: tuple = (), required: bool = False
+    ) -> list[str]:
         value = data.get(key)
         if value is None:
             if required:
-                self.report(where, f"missing required field '{key}': add a list, e.g. {key}: [a, b]")
+                self.report(
+                    where, f"missing required field '{key}': add a list, e.g. {key}: [a, b]"
+                )
             return []
         if not isinstance(value, list):
-            self.report((*where, key), f"'{key}' must be a list, e.g. {key}: [a, b]; got {describe(value)}")
+            self.report(
+                (*where, key), f"'{key}' must be a list, e.g. {key}: [a, b]; got {describe(value)}"
+            )
             return []
         result = []
         for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.report((*where, key, index), f"each entry of '{key}' must be text, got {describe(item)}")
+                self.report(
+                    (*where, key, index),
+                    f"each entry of '{key}' must be text, got {describe(item)}",
+                )
             else:
                 result.append(item.strip())
         return result
 
-    def terms(self, data: dict, key: str, kind: str, known: dict[str, Term], where: tuple = (), required: bool = True) -> list[str]:
+    def terms(
+        self,
+        data: dict,
+        key: str,
+        kind: str,
+        known: dict[str, Term],
+        where: tuple = (),
+        required: bool = True,
+    ) -> list[str]:
         slugs = self.text_list(data, key, where, required=required)
         if required and key in data and not slugs and isinstance(data.get(key), list):
             self.report((*where, key), f"'{key}' is empty: list at least one {kind}")
@@ -202,24 +229,33 @@ class FileCheck:
         for index, slug in enumerate(slugs):
             if slug in known:
                 if slug in valid:
-                    self.report((*where, key, index), f"{kind} '{slug}' is listed twice: remove one")
+                    self.report(
+                        (*where, key, index), f"{kind} '{slug}' is listed twice: remove one"
+                    )
                 else:
                     valid.append(slug)
             else:
                 self.report((*where, key, index), unknown_message(kind, slug, known))
         return valid
 
-    def whole_number(self, data: dict, key: str, where: tuple, low: int, high: int, required: bool = True) -> int | None:
+    def whole_number(
+        self, data: dict, key: str, where: tuple, low: int, high: int, required: bool = True
+    ) -> int | None:
         value = data.get(key)
         if value is None:
             if required:
-                self.report(where, f"missing required field '{key}': add a whole number from {low} to {high}")
+                self.report(
+                    where,
+                    f"missing required field '{key}': add a whole number from {low} to {high}",
+                )
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.report((*where, key), f"'{key}' must be a whole number, got {describe(value)}")
             return None
         if not low <= value <= high:
-            self.report((*where, key), f"'{key}' is {value}: use a whole number from {low} to {high}")
+            self.report(
+                (*where, key), f"'{key}' is {value}: use a whole number from {low} to {high}"
+            )
             return None
         return value
 
@@ -234,7 +270,10 @@ class FileCheck:
             low, dash, high = value.partition("-")
             if dash and low.strip().isdigit() and high.strip().isdigit() and int(low) < int(high):
                 return f"{int(low)}-{int(high)}"
-        self.report((*where, key), f"'{key}' must be a whole number (10) or a range in quotes (\"8-12\"), got {describe(value)}")
+        self.report(
+            (*where, key),
+            f"'{key}' must be a whole number (10) or a range in quotes (\"8-12\"), got {describe(value)}",
+        )
         return None
 
 
@@ -251,7 +290,9 @@ def unknown_message(kind: str, slug: str, known: Iterable[str]) -> str:
 DOSE_FIELDS = ("sets", "reps", "seconds", "per_leg", "tempo", "load", "note")
 
 
-def read_dose(check: FileCheck, value: Any, where: tuple, extra: tuple[str, ...] = ()) -> Dose | None:
+def read_dose(
+    check: FileCheck, value: Any, where: tuple, extra: tuple[str, ...] = ()
+) -> Dose | None:
     data = check.mapping(value, where, DOSE_FIELDS + extra)
     if not data:
         return None
@@ -262,7 +303,9 @@ def read_dose(check: FileCheck, value: Any, where: tuple, extra: tuple[str, ...]
         check.report(where, "give exactly one of 'reps' or 'seconds'")
     per_leg = data.get("per_leg", True)
     if not isinstance(per_leg, bool):
-        check.report((*where, "per_leg"), f"'per_leg' must be true or false, got {describe(per_leg)}")
+        check.report(
+            (*where, "per_leg"), f"'per_leg' must be true or false, got {describe(per_leg)}"
+        )
         per_leg = True
     tempo = check.text(data, "tempo", where, required=False)
     load = check.text(data, "load", where, required=False)
@@ -286,18 +329,36 @@ def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
     """Read a content file as UTF-8, refusing what could never be content."""
     shown = _display(path)
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        problems.append(Problem(shown, 1, "a symbolic link that points outside content/: replace it with the file itself"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                "a symbolic link that points outside content/: replace it with the file itself",
+            )
+        )
         return None
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        problems.append(Problem(shown, 1, f"the file is {size // 1000} kB; the limit is {MAX_FILE_BYTES // 1000} kB: split or shorten it"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                f"the file is {size // 1000} kB; the limit is {MAX_FILE_BYTES // 1000} kB: split or shorten it",
+            )
+        )
         return None
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(shown, line, f"bytes that are not UTF-8 (at byte {error.start}): save the file as UTF-8"))
+        problems.append(
+            Problem(
+                shown,
+                line,
+                f"bytes that are not UTF-8 (at byte {error.start}): save the file as UTF-8",
+            )
+        )
         return None
 
 
@@ -316,7 +377,13 @@ def read_taxonomy(path: Path, problems: list[Problem]) -> dict[str, dict[str, Te
     terms: dict[str, dict[str, Term]] = {kind: {} for kind in TERM_KINDS.values()}
     shown = _display(path)
     if not path.exists():
-        problems.append(Problem(shown, 1, "taxonomy.yml is missing: create it with phases, families, equipment and muscles"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                "taxonomy.yml is missing: create it with phases, families, equipment and muscles",
+            )
+        )
         return terms
     text = read_text(path, path.parent, problems)
     if text is None:
@@ -332,7 +399,10 @@ def read_taxonomy(path: Path, problems: list[Problem]) -> dict[str, dict[str, Te
     for group, kind in TERM_KINDS.items():
         entries = data.get(group)
         if not isinstance(entries, list) or not entries:
-            check.report((group,), f"'{group}' must be a non-empty list of terms with slug, label and description")
+            check.report(
+                (group,),
+                f"'{group}' must be a non-empty list of terms with slug, label and description",
+            )
             continue
         for index, entry in enumerate(entries):
             where = (group, index)
@@ -359,13 +429,21 @@ EXERCISE_FIELDS = (
 )  # fmt: skip
 
 
-def read_exercise(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> tuple[Exercise | None, list[Problem]]:
+def read_exercise(
+    path: Path, root: Path, terms: dict[str, dict[str, Term]]
+) -> tuple[Exercise | None, list[Problem]]:
     """Read and check one exercise file on its own; links to other files are checked later."""
     problems: list[Problem] = []
     shown = _display(path)
     slug = path.stem
     if not is_slug(slug):
-        problems.append(Problem(shown, 1, f"the file name '{path.name}' is not a valid slug: rename it to '{slugify(slug) or 'exercise'}.md'"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                f"the file name '{path.name}' is not a valid slug: rename it to '{slugify(slug) or 'exercise'}.md'",
+            )
+        )
     document = read_document(path, root, problems)
     if document is None:
         return None, problems
@@ -379,39 +457,65 @@ def read_exercise(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> 
         family_slug = None
     phases = check.terms(data, "phases", "phase", terms["phase"])
     equipment = check.terms(data, "equipment", "equipment", terms["equipment"])
-    muscles = check.mapping(data.get("muscles"), ("muscles",), ("primary", "secondary")) if "muscles" in data else {}
+    muscles = (
+        check.mapping(data.get("muscles"), ("muscles",), ("primary", "secondary"))
+        if "muscles" in data
+        else {}
+    )
     if "muscles" not in data:
-        check.report((), "missing required field 'muscles': add muscles: {primary: [...], secondary: [...]}")
-    primary = check.terms(muscles, "primary", "muscle", terms["muscle"], ("muscles",)) if muscles else []
-    secondary = check.terms(muscles, "secondary", "muscle", terms["muscle"], ("muscles",), required=False) if muscles else []
+        check.report(
+            (), "missing required field 'muscles': add muscles: {primary: [...], secondary: [...]}"
+        )
+    primary = (
+        check.terms(muscles, "primary", "muscle", terms["muscle"], ("muscles",)) if muscles else []
+    )
+    secondary = (
+        check.terms(muscles, "secondary", "muscle", terms["muscle"], ("muscles",), required=False)
+        if muscles
+        else []
+    )
     for index, muscle in enumerate(secondary):
         if muscle in primary:
-            check.report(("muscles", "secondary", index), f"muscle '{muscle}' is both primary and secondary: keep it in one list")
+            check.report(
+                ("muscles", "secondary", index),
+                f"muscle '{muscle}' is both primary and secondary: keep it in one list",
+            )
 
     dosage: dict[str, Dose] = {}
     raw_dosage = data.get("dosage")
     if raw_dosage is None:
-        check.report((), "missing required field 'dosage': add one entry per phase with sets and reps or seconds")
+        check.report(
+            (),
+            "missing required field 'dosage': add one entry per phase with sets and reps or seconds",
+        )
     else:
         raw_dosage = check.mapping(raw_dosage, ("dosage",), terms["phase"])
         for phase, value in raw_dosage.items():
             if phase not in terms["phase"]:
                 continue
             if phase not in phases:
-                check.report(("dosage", phase), f"a dosage for '{phase}', which is not in phases: add it to phases or remove the dosage")
+                check.report(
+                    ("dosage", phase),
+                    f"a dosage for '{phase}', which is not in phases: add it to phases or remove the dosage",
+                )
             dose = read_dose(check, value, ("dosage", phase))
             if dose is not None:
                 dosage[phase] = dose
         for phase in phases:
             if phase not in raw_dosage:
-                check.report(("phases",), f"no dosage for phase '{phase}': add dosage: {phase}: {{sets: ..., reps: ...}}")
+                check.report(
+                    ("phases",),
+                    f"no dosage for phase '{phase}': add dosage: {phase}: {{sets: ..., reps: ...}}",
+                )
 
     ladders = {}
     for direction in ("progressions", "regressions"):
         steps: list[LadderStep] = []
         raw_steps = data.get(direction) or []
         if not isinstance(raw_steps, list):
-            check.report((direction,), f"'{direction}' must be a list of {{exercise: slug, when: text}}")
+            check.report(
+                (direction,), f"'{direction}' must be a list of {{exercise: slug, when: text}}"
+            )
             raw_steps = []
         for index, raw in enumerate(raw_steps):
             where = (direction, index)
@@ -427,7 +531,9 @@ def read_exercise(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> 
     for index, alias in enumerate(aliases):
         alias_lines[alias] = check.line(("aliases", index))
         if not is_slug(alias):
-            check.report(("aliases", index), f"alias '{alias}' is not a slug: use '{slugify(alias)}'")
+            check.report(
+                ("aliases", index), f"alias '{alias}' is not a slug: use '{slugify(alias)}'"
+            )
 
     body = markup.parse_exercise(document.body)
     for line, message in body.problems:
@@ -438,7 +544,9 @@ def read_exercise(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> 
         (len(body.cues), MIN_CUES, "cues under '## Cues'"),
         (len(body.mistakes), MIN_MISTAKES, "mistakes under '## Common mistakes'"),
     ):
-        section_missing = any("missing section" in p.message or "must be" in p.message for p in check.problems)
+        section_missing = any(
+            "missing section" in p.message or "must be" in p.message for p in check.problems
+        )
         if count < minimum and not section_missing:
             check.report_line(body_end, f"only {count} {what}: write at least {minimum}")
 
@@ -457,11 +565,20 @@ def read_exercise(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> 
     )  # fmt: skip
 
 
-def read_program(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> tuple[Program | None, list[Problem]]:
+def read_program(
+    path: Path, root: Path, terms: dict[str, dict[str, Term]]
+) -> tuple[Program | None, list[Problem]]:
     problems: list[Problem] = []
     shown = _display(path)
     if path.stem not in terms["phase"]:
-        problems.append(Problem(shown, 1, unknown_message("phase", path.stem, terms["phase"]) + " (the file name must be a phase slug)"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                unknown_message("phase", path.stem, terms["phase"])
+                + " (the file name must be a phase slug)",
+            )
+        )
         return None, problems
     document = read_document(path, root, problems)
     if document is None:
@@ -474,7 +591,10 @@ def read_program(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> t
     sessions = []
     raw_sessions = data.get("sessions")
     if not isinstance(raw_sessions, list) or not raw_sessions:
-        check.report(("sessions",) if "sessions" in data else (), "'sessions' must be a list of sessions, each with name, focus and exercises")
+        check.report(
+            ("sessions",) if "sessions" in data else (),
+            "'sessions' must be a list of sessions, each with name, focus and exercises",
+        )
         raw_sessions = []
     for index, raw in enumerate(raw_sessions):
         where = ("sessions", index)
@@ -484,15 +604,22 @@ def read_program(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> t
         items = []
         raw_items = session.get("exercises")
         if not isinstance(raw_items, list) or not raw_items:
-            check.report(where, "each session needs 'exercises': a list of {exercise, sets, reps or seconds}")
+            check.report(
+                where, "each session needs 'exercises': a list of {exercise, sets, reps or seconds}"
+            )
             raw_items = []
         for item_index, raw_item in enumerate(raw_items):
             item_where = (*where, "exercises", item_index)
             if not isinstance(raw_item, dict):
-                check.report(item_where, f"expected {{exercise: slug, sets: ..., reps: ...}}, got {describe(raw_item)}")
+                check.report(
+                    item_where,
+                    f"expected {{exercise: slug, sets: ..., reps: ...}}, got {describe(raw_item)}",
+                )
                 continue
             exercise = check.text(raw_item, "exercise", item_where)
-            dose = read_dose(check, {k: v for k, v in raw_item.items() if k != "exercise"}, item_where)
+            dose = read_dose(
+                check, {k: v for k, v in raw_item.items() if k != "exercise"}, item_where
+            )
             if exercise and dose:
                 items.append(ProgramItem(exercise, dose, check.line((*item_where, "exercise"))))
         if name:
@@ -503,14 +630,22 @@ def read_program(path: Path, root: Path, terms: dict[str, dict[str, Term]]) -> t
     problems.extend(check.problems)
     if problems or None in (title, summary, per_week):
         return None, problems
-    return Program(path.stem, shown, title, summary, per_week, sessions, body, document.body_first_line), problems
+    return Program(
+        path.stem, shown, title, summary, per_week, sessions, body, document.body_first_line
+    ), problems
 
 
 def read_guide(path: Path, root: Path) -> tuple[Guide | None, list[Problem]]:
     problems: list[Problem] = []
     shown = _display(path)
     if not is_slug(path.stem):
-        problems.append(Problem(shown, 1, f"the file name '{path.name}' is not a valid slug: rename it to '{slugify(path.stem) or 'guide'}.md'"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                f"the file name '{path.name}' is not a valid slug: rename it to '{slugify(path.stem) or 'guide'}.md'",
+            )
+        )
     document = read_document(path, root, problems)
     if document is None:
         return None, problems
@@ -520,7 +655,9 @@ def read_guide(path: Path, root: Path) -> tuple[Guide | None, list[Problem]]:
     summary = check.text(data, "summary")
     body = markup.parse_document(document.body)
     if not body.sections[0].text.strip():
-        check.report_line(document.body_first_line, "the guide has no body: write it below the front matter")
+        check.report_line(
+            document.body_first_line, "the guide has no body: write it below the front matter"
+        )
     for line, message in body.problems:
         check.report_line(document.body_first_line + line, message)
     problems.extend(check.problems)
@@ -547,8 +684,13 @@ def read_assessments(path: Path, root: Path) -> tuple[list[Assessment], list[Pro
     seen = set()
     for index, raw in enumerate(data.get("assessments") or []):
         where = ("assessments", index)
-        entry = check.mapping(raw, where, ("slug", "title", "exercise", "baseline", "advanced", "how_to_test"))
-        values = [check.text(entry, key, where) for key in ("slug", "title", "exercise", "baseline", "advanced", "how_to_test")]
+        entry = check.mapping(
+            raw, where, ("slug", "title", "exercise", "baseline", "advanced", "how_to_test")
+        )
+        values = [
+            check.text(entry, key, where)
+            for key in ("slug", "title", "exercise", "baseline", "advanced", "how_to_test")
+        ]
         if None in values:
             continue
         slug = values[0]
@@ -595,14 +737,22 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     for path in sorted((root / "exercises").glob("*")):
         if path.suffix != ".md":
             if not path.name.startswith("."):
-                problems.append(Problem(_display(path), 1, "only .md files belong in exercises/: rename it or move it out"))
+                problems.append(
+                    Problem(
+                        _display(path),
+                        1,
+                        "only .md files belong in exercises/: rename it or move it out",
+                    )
+                )
             continue
         exercise, file_problems = read_exercise(path, root, terms)
         problems.extend(file_problems)
         if exercise is not None:
             exercises[exercise.slug] = exercise
     if not (root / "exercises").is_dir():
-        problems.append(Problem(_display(root / "exercises"), 1, "the exercises/ folder is missing"))
+        problems.append(
+            Problem(_display(root / "exercises"), 1, "the exercises/ folder is missing")
+        )
 
     programs: dict[str, Program] = {}
     for path in sorted((root / "phases").glob("*.md")):
@@ -640,9 +790,21 @@ def check_links(library: Library, root: Path) -> list[Problem]:
         for alias in exercise.aliases:
             line = exercise.alias_lines.get(alias, 1)
             if alias in files:
-                problems.append(Problem(exercise.path, line, f"alias '{alias}' is also the slug of exercises/{alias}.md: remove the alias or rename that file"))
+                problems.append(
+                    Problem(
+                        exercise.path,
+                        line,
+                        f"alias '{alias}' is also the slug of exercises/{alias}.md: remove the alias or rename that file",
+                    )
+                )
             elif alias in owners:
-                problems.append(Problem(exercise.path, line, f"alias '{alias}' is already an alias of '{owners[alias]}': keep it in one file"))
+                problems.append(
+                    Problem(
+                        exercise.path,
+                        line,
+                        f"alias '{alias}' is already an alias of '{owners[alias]}': keep it in one file",
+                    )
+                )
             else:
                 owners[alias] = exercise.slug
 
@@ -650,30 +812,65 @@ def check_links(library: Library, root: Path) -> list[Problem]:
         for direction in ("progressions", "regressions"):
             for step in getattr(exercise, direction):
                 if step.exercise == exercise.slug:
-                    problems.append(Problem(exercise.path, step.line, f"'{exercise.slug}' lists itself in {direction}: link a different exercise"))
+                    problems.append(
+                        Problem(
+                            exercise.path,
+                            step.line,
+                            f"'{exercise.slug}' lists itself in {direction}: link a different exercise",
+                        )
+                    )
                 elif step.exercise not in files:
                     hint = unknown_message("exercise", step.exercise, sorted(files))
                     if step.exercise in owners:
                         hint = f"'{step.exercise}' is a former slug: link '{owners[step.exercise]}' instead"
                     problems.append(Problem(exercise.path, step.line, f"{direction}: {hint}"))
-        problems.extend(_check_body_links(exercise.path, exercise.body, exercise.body_first_line, library, files, owners))
+        problems.extend(
+            _check_body_links(
+                exercise.path, exercise.body, exercise.body_first_line, library, files, owners
+            )
+        )
     problems.extend(_check_cycles(library))
 
     for program in library.programs.values():
         for session in program.sessions:
             for item in session.items:
                 if item.exercise not in files:
-                    problems.append(Problem(program.path, item.line, unknown_message("exercise", item.exercise, sorted(files))))
-        problems.extend(_check_body_links(program.path, program.body, program.body_first_line, library, files, owners))
+                    problems.append(
+                        Problem(
+                            program.path,
+                            item.line,
+                            unknown_message("exercise", item.exercise, sorted(files)),
+                        )
+                    )
+        problems.extend(
+            _check_body_links(
+                program.path, program.body, program.body_first_line, library, files, owners
+            )
+        )
     for guide in library.guides.values():
-        problems.extend(_check_body_links(guide.path, guide.body, guide.body_first_line, library, files, owners))
+        problems.extend(
+            _check_body_links(guide.path, guide.body, guide.body_first_line, library, files, owners)
+        )
     for assessment in library.assessments:
         if assessment.exercise not in files:
-            problems.append(Problem(_display(root / "assessments.yml"), assessment.line, unknown_message("exercise", assessment.exercise, sorted(files))))
+            problems.append(
+                Problem(
+                    _display(root / "assessments.yml"),
+                    assessment.line,
+                    unknown_message("exercise", assessment.exercise, sorted(files)),
+                )
+            )
     return problems
 
 
-def _check_body_links(path: str, body: markup.Body, first_line: int, library: Library, files: set[str], owners: dict[str, str]) -> list[Problem]:
+def _check_body_links(
+    path: str,
+    body: markup.Body,
+    first_line: int,
+    library: Library,
+    files: set[str],
+    owners: dict[str, str],
+) -> list[Problem]:
     problems = []
     targets = {
         "exercises": files,
@@ -691,10 +888,16 @@ def _check_body_links(path: str, body: markup.Body, first_line: int, library: Li
             if route == "exercises" and rest in owners:
                 message = f"link to a former slug '{href}': link /exercises/{owners[rest]} instead"
             else:
-                message = "broken link: " + unknown_message(route.rstrip("s") if route != "equipment" else route, rest, sorted(targets[route]))
+                message = "broken link: " + unknown_message(
+                    route.rstrip("s") if route != "equipment" else route,
+                    rest,
+                    sorted(targets[route]),
+                )
             problems.append(Problem(path, first_line + line, message))
         elif route not in targets and route not in ("assessments", "exercises", ""):
-            problems.append(Problem(path, first_line + line, f"broken link '{href}': no such page on this site"))
+            problems.append(
+                Problem(path, first_line + line, f"broken link '{href}': no such page on this site")
+            )
     return problems
 
 
@@ -709,13 +912,23 @@ def _check_cycles(library: Library) -> list[Problem]:
         state[slug] = 1
         for target in graph.get(slug, []):
             if state.get(target) == 1:
-                loop = [*trail[trail.index(target):], slug, target] if target in trail else [slug, target]
+                loop = (
+                    [*trail[trail.index(target) :], slug, target]
+                    if target in trail
+                    else [slug, target]
+                )
                 key = frozenset(loop)
                 if key not in reported:
                     reported.add(key)
                     exercise = library.exercises[slug]
                     line = next(s.line for s in exercise.progressions if s.exercise == target)
-                    problems.append(Problem(exercise.path, line, f"progressions loop back: {' -> '.join(loop)}: a progression must lead to a harder exercise"))
+                    problems.append(
+                        Problem(
+                            exercise.path,
+                            line,
+                            f"progressions loop back: {' -> '.join(loop)}: a progression must lead to a harder exercise",
+                        )
+                    )
             elif state.get(target) is None and target in graph:
                 visit(target, [*trail, slug])
         state[slug] = 2

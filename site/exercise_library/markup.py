@@ -113,7 +113,10 @@ def _scan(tokens: list[Token], body: Body) -> None:
         # markdown-it refuses to turn unsafe URLs into links; the text still deserves a report.
         for scheme in re.findall(r"\]\(\s*(javascript|vbscript|data):", token.content, re.I):
             body.problems.append(
-                (_line(token), f"a '{scheme}:' link is not allowed: link to an http(s) URL or a path")
+                (
+                    _line(token),
+                    f"a '{scheme}:' link is not allowed: link to an http(s) URL or a path",
+                )
             )
 
 
@@ -130,8 +133,13 @@ def _split_sections(tokens: list[Token], body: Body) -> list[tuple[Token, list[T
         token = tokens[index]
         if token.type == "heading_open" and token.tag == "h1":
             body.problems.append(
-                (_line(token), "a '# ' heading in the body: the title comes from the front matter; use '## ' for sections")
+                (
+                    _line(token),
+                    "a '# ' heading in the body: the title comes from the front matter; use '## ' for sections",
+                )
             )
+            index += 3
+            continue
         if token.type == "heading_open" and token.tag == "h2":
             heading = tokens[index + 1]
             groups.append((heading, []))
@@ -202,7 +210,12 @@ def parse_exercise(text: str) -> Body:
     missing = [name for name in expected if name not in seen]
     last_line = max((_line(t) for t in tokens if t.map), default=0)
     for name in missing:
-        body.problems.append((last_line, f"missing section '## {name}': add it (sections in order: {', '.join(expected)})"))
+        body.problems.append(
+            (
+                last_line,
+                f"missing section '## {name}': add it (sections in order: {', '.join(expected)})",
+            )
+        )
     present = [name for name in seen if name in expected]
     if not missing and present != expected:
         body.problems.append(
@@ -244,7 +257,9 @@ def _read_steps(tokens: list[Token], heading: Token, body: Body) -> None:
 def _read_cues(tokens: list[Token], heading: Token, body: Body) -> None:
     items = _items(tokens, "bullet_list_open")
     if items is None:
-        body.problems.append((_line(heading), "'## Cues' must be a bullet list: '- ' before each cue"))
+        body.problems.append(
+            (_line(heading), "'## Cues' must be a bullet list: '- ' before each cue")
+        )
         return
     for inline, _ in items:
         anchor = "cue-" + slugify(inline.content)
@@ -257,14 +272,22 @@ def _read_mistakes(tokens: list[Token], heading: Token, body: Body) -> None:
     items = _items(tokens, "bullet_list_open")
     if items is None:
         body.problems.append(
-            (_line(heading), "'## Common mistakes' must be a bullet list: '- **The mistake.** What happens. Fix: how to fix it.'")
+            (
+                _line(heading),
+                "'## Common mistakes' must be a bullet list: '- **The mistake.** What happens. Fix: how to fix it.'",
+            )
         )
         return
     for inline, _ in items:
-        children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+        children = [
+            c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())
+        ]
         if not children or children[0].type != "strong_open":
             body.problems.append(
-                (_line(inline), "a mistake must start with its name in bold: '- **The mistake.** ... Fix: ...'")
+                (
+                    _line(inline),
+                    "a mistake must start with its name in bold: '- **The mistake.** ... Fix: ...'",
+                )
             )
             continue
         close = next(i for i, c in enumerate(children) if c.type == "strong_close")

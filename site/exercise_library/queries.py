@@ -187,7 +187,7 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
             if ranked is not None:
                 base = base.join(ranked, ranked.c.rowid == Exercise.id)
             counting = counting.where(ExerciseTerm.exercise_id.in_(base))
-        counts = dict(db.session.execute(counting).tuples().all())
+        counts = dict(db.session.execute(counting).all())
         facets[facet] = [
             FacetValue(term, counts.get(term.slug, 0), filters.is_active(facet, term.slug))
             for term in terms.get(facet, [])
@@ -233,4 +233,4 @@ def exercises_with_term(term: Term) -> list[Exercise]:
 
 
 def meta() -> dict[str, str]:
-    return dict(db.session.execute(select(Meta.key, Meta.value)).tuples().all())
+    return dict(db.session.execute(select(Meta.key, Meta.value)).all())

@@ -21,6 +21,7 @@ from .slugs import is_slug
 
 bp = Blueprint("pages", __name__)
 
+
 def is_htmx_request() -> bool:
     """htmx sends HX-Request on its own requests; a history restore does not, and gets the
     full page like any other visitor."""

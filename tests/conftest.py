@@ -1,0 +1,64 @@
+"""Shared fixtures in the Flask tutorial's shape: app, client, runner, plus a built index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from exercise_library import create_app
+from exercise_library.indexer import build_index
+
+TESTS = Path(__file__).parent
+LIBRARY = TESTS / "library"
+CASES = TESTS / "cases"
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture library, indexed once per session; the site only ever reads it."""
+    path = tmp_path_factory.mktemp("index") / "index.sqlite3"
+    build_index(LIBRARY, path)
+    return path
+
+
+@pytest.fixture
+def app(built_index: Path):
+    return create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": LIBRARY,
+            "INDEX_PATH": built_index,
+            "AUTO_BUILD_INDEX": False,
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture library, for tests that break or change content."""
+    target = tmp_path / "content"
+    shutil.copytree(LIBRARY, target)
+    return target
+
+
+@pytest.fixture
+def copy_app(library_copy: Path, tmp_path: Path):
+    """An app over a writable library copy and its own index, built on first request."""
+    return create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": library_copy,
+            "INDEX_PATH": tmp_path / "instance" / "index.sqlite3",
+        }
+    )

@@ -1,0 +1,47 @@
+"""`flask check` and `flask index`, as a content editor runs them."""
+
+from __future__ import annotations
+
+import shutil
+
+from exercise_library import create_app
+
+from .conftest import CASES
+
+
+def _runner(content, index):
+    app = create_app({"TESTING": True, "CONTENT_DIR": content, "INDEX_PATH": index})
+    return app.test_cli_runner()
+
+
+def test_check_passes_clean_content(runner):
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 0
+    assert "OK: 6 exercises" in result.output
+
+
+def test_check_names_file_and_line_and_fails(library_copy, tmp_path):
+    shutil.copy(CASES / "title-yes.md", library_copy / "exercises" / "title-yes.md")
+    result = _runner(library_copy, tmp_path / "i.sqlite3").invoke(args=["check"])
+    assert result.exit_code != 0
+    assert "exercises/title-yes.md:2: 'title' must be text" in result.output
+    assert not (tmp_path / "i.sqlite3").exists()
+
+
+def test_index_builds_and_reports(library_copy, tmp_path):
+    result = _runner(library_copy, tmp_path / "i.sqlite3").invoke(args=["index"])
+    assert result.exit_code == 0
+    assert "Indexed 6 exercises in" in result.output
+    assert (tmp_path / "i.sqlite3").exists()
+
+
+def test_index_after_a_broken_file_keeps_the_previous_index(library_copy, tmp_path):
+    runner = _runner(library_copy, tmp_path / "i.sqlite3")
+    runner.invoke(args=["index"])
+    before = (tmp_path / "i.sqlite3").read_bytes()
+    shutil.copy(CASES / "tab-indent.md", library_copy / "exercises" / "tab-indent.md")
+    result = runner.invoke(args=["index"])
+    assert result.exit_code != 0
+    assert "tab-indent.md:8: YAML syntax error" in result.output
+    assert "the existing index was left untouched" in result.output
+    assert (tmp_path / "i.sqlite3").read_bytes() == before

@@ -1,0 +1,102 @@
+"""The build: a clean index from clean content, and the old index untouched otherwise."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from exercise_library.indexer import ContentError, build_index, ensure_index, index_version
+from exercise_library.library import content_version
+
+from .conftest import LIBRARY
+
+
+def _rows(path: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(sql, params).fetchall()
+    connection.close()
+    return rows
+
+
+def test_build_reports_what_it_did(tmp_path: Path):
+    report = build_index(LIBRARY, tmp_path / "index.sqlite3")
+    assert report.exercises == 6
+    assert report.version == content_version(LIBRARY)
+    assert _rows(report.path, "SELECT count(*) FROM exercise") == [(6,)]
+
+
+def test_build_leaves_no_temporary_files(tmp_path: Path):
+    build_index(LIBRARY, tmp_path / "index.sqlite3")
+    assert [p.name for p in tmp_path.iterdir()] == ["index.sqlite3"]
+
+
+def test_full_text_search_covers_also_known_as(built_index: Path):
+    rows = _rows(
+        built_index,
+        "SELECT e.slug FROM exercise_fts JOIN exercise e ON e.id = exercise_fts.rowid "
+        "WHERE exercise_fts MATCH ?",
+        '"rfess"',
+    )
+    assert rows == [("rear-foot-squat",)]
+
+
+def test_full_text_search_covers_cues_and_mistakes(built_index: Path):
+    rows = _rows(built_index, "SELECT count(*) FROM exercise_fts WHERE cues MATCH ?", '"grip"')
+    assert rows == [(6,)]
+    rows = _rows(built_index, "SELECT count(*) FROM exercise_fts WHERE mistakes MATCH ?", '"caves"')
+    assert rows == [(6,)]
+
+
+def test_a_failed_check_leaves_the_old_index_byte_for_byte(library_copy: Path, tmp_path: Path):
+    index = tmp_path / "index.sqlite3"
+    build_index(library_copy, index)
+    before = index.read_bytes()
+    (library_copy / "exercises" / "box-step.md").write_text("---\ntitle: [unclosed\n---\n")
+    with pytest.raises(ContentError) as raised:
+        build_index(library_copy, index)
+    assert any(p.path.endswith("box-step.md") for p in raised.value.problems)
+    assert index.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "index.sqlite3"]
+
+
+def test_a_crash_during_the_build_leaves_the_old_index(
+    library_copy: Path, tmp_path: Path, monkeypatch
+):
+    index = tmp_path / "index.sqlite3"
+    build_index(library_copy, index)
+    before = index.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("exercise_library.indexer._write", disk_full)
+    with pytest.raises(OSError):
+        build_index(library_copy, index)
+    assert index.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "index.sqlite3"]
+
+
+def test_ensure_index_rebuilds_only_when_content_changed(library_copy: Path, tmp_path: Path):
+    index = tmp_path / "index.sqlite3"
+    ensure_index(library_copy, index)
+    first = index.stat().st_ino
+    ensure_index(library_copy, index)
+    assert index.stat().st_ino == first
+    summary = library_copy / "exercises" / "box-step.md"
+    summary.write_text(summary.read_text().replace("Step onto a box", "Step up onto a box"))
+    ensure_index(library_copy, index)
+    assert index_version(index) == content_version(library_copy)
+    assert index.stat().st_ino != first
+
+
+def test_ensure_index_keeps_the_last_good_index_when_content_breaks(
+    library_copy: Path, tmp_path: Path, caplog
+):
+    index = tmp_path / "index.sqlite3"
+    ensure_index(library_copy, index)
+    before = index.read_bytes()
+    (library_copy / "exercises" / "box-step.md").write_text("no front matter")
+    ensure_index(library_copy, index)
+    assert index.read_bytes() == before
+    assert "box-step.md:1: the file must start with" in caplog.text

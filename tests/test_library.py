@@ -1,0 +1,176 @@
+"""The content check: one tiny broken file per edge case (tests/cases/), each reported with
+its own path, line and a message that says how to fix it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from exercise_library.library import load_library
+
+from .conftest import CASES, LIBRARY
+
+# case file -> (line, words the message must contain)
+CASE_PROBLEMS = {
+    "Bad_Name": (1, "rename it to 'bad-name.md'"),
+    "alias-collides": (10, "alias 'box-step' is also the slug of exercises/box-step.md"),
+    "byte-order-mark": (1, "byte-order mark"),
+    "cues-not-a-list": (32, "'## Cues' must be a bullet list"),
+    "dangling-link": (20, "unknown exercise 'loaded-hinj': did you mean 'loaded-hinge'?"),
+    "dosage-for-unlisted-phase": (16, "a dosage for 'intermediate', which is not in phases"),
+    "duplicate-cue": (36, "two cues share the anchor '#cue-grip-the-floor-with-the-whole-foot'"),
+    "empty-section": (48, "section '## Safety' is empty"),
+    "former-slug-link": (23, "'old-hinge' is a former slug: link 'hinge-basic' instead"),
+    "front-matter-not-a-mapping": (2, "expected a mapping of fields, got a list"),
+    "h1-in-body": (27, "a '# ' heading in the body"),
+    "iframe": (46, "raw HTML is not allowed ('<iframe"),
+    "javascript-link": (46, "a 'javascript:' link is not allowed"),
+    "missing-section": (46, "missing section '## Safety'"),
+    "missing-title": (3, "missing required field 'title'"),
+    "mistake-without-fix": (41, "mistake 'Knee caves in.' has no fix: add 'Fix: '"),
+    "muscle-both-roles": (9, "muscle 'glute-max' is both primary and secondary"),
+    "no-front-matter": (1, "must start with a line '---'"),
+    "not-utf8": (46, "not UTF-8"),
+    "onclick-attribute": (46, 'raw HTML is not allowed (\'<a href="/" onclick'),
+    "raw-script": (46, "raw HTML is not allowed ('<script>"),
+    "reps-and-seconds": (13, "exactly one of 'reps' or 'seconds'"),
+    "self-link": (20, "'self-link' lists itself in progressions"),
+    "sets-wrong-type": (13, "'sets' must be a whole number, got 'three'"),
+    "summary-date": (3, "the date 2026-01-02 (YAML reads it as a date): put it in quotes"),
+    "tab-indent": (8, "indent with spaces, not tabs"),
+    "tempo-sexagesimal": (18, "the number 90 (YAML reads 1:30 as 90"),
+    "title-yes": (
+        2,
+        "got true (YAML reads yes/no/on/off/true/false as true): put the value in quotes",
+    ),
+    "too-few-cues": (50, "only 2 cues under '## Cues': write at least 3"),
+    "unclosed-front-matter": (1, "the front matter is never closed"),
+    "unknown-equipment": (6, "unknown equipment 'dumbell': did you mean 'dumbbell'?"),
+    "unknown-field": (3, "unknown field 'sumary': did you mean 'summary'?"),
+    "unknown-phase": (5, "unknown phase 'beginer': did you mean 'beginner'?"),
+    "yaml-syntax": (3, "YAML syntax error"),
+}
+
+
+def test_every_case_file_has_an_expectation():
+    assert {path.stem for path in CASES.glob("*.md")} == set(CASE_PROBLEMS)
+
+
+def test_the_fixture_library_is_clean():
+    library, problems = load_library(LIBRARY)
+    assert problems == []
+    assert len(library.exercises) == 6
+
+
+@pytest.mark.parametrize("case", sorted(CASE_PROBLEMS))
+def test_broken_file_is_reported_at_its_line(case: str, library_copy: Path):
+    name = f"{case}.md"
+    shutil.copy(CASES / name, library_copy / "exercises" / name)
+    _, problems = load_library(library_copy)
+    line, words = CASE_PROBLEMS[case]
+    mine = [p for p in problems if p.path.endswith(f"exercises/{name}")]
+    assert any(p.line == line and words in p.message for p in mine), mine
+    assert mine == problems, "one broken file must not blame the files around it"
+
+
+def _write(library: Path, name: str, text: str) -> None:
+    (library / "exercises" / name).write_text(text, encoding="utf-8")
+
+
+def _variant(old: str, new: str) -> str:
+    text = (LIBRARY / "exercises" / "hinge-basic.md").read_text(encoding="utf-8")
+    return text.replace("aliases: [old-hinge]", "aliases: []").replace(old, new)
+
+
+def test_an_alias_claimed_by_two_files_is_reported(library_copy: Path):
+    _write(library_copy, "second-hinge.md", _variant("aliases: []", "aliases: [old-hinge]"))
+    _, problems = load_library(library_copy)
+    assert any(
+        "alias 'old-hinge' is already an alias of 'hinge-basic'" in p.message for p in problems
+    )
+
+
+def test_progressions_that_loop_back_are_reported(library_copy: Path):
+    loaded = library_copy / "exercises" / "loaded-hinge.md"
+    text = loaded.read_text().replace(
+        "regressions:", "progressions:\n  - exercise: hinge-basic\n    when: Always.\nregressions:"
+    )
+    loaded.write_text(text)
+    _, problems = load_library(library_copy)
+    assert any(
+        "progressions loop back: hinge-basic -> loaded-hinge -> hinge-basic" in p.message
+        for p in problems
+    )
+
+
+def test_a_huge_file_is_refused_without_parsing(library_copy: Path):
+    _write(library_copy, "huge.md", _variant("Stop if", "x" * 5_000_000 + "\n\nStop if"))
+    _, problems = load_library(library_copy)
+    assert any(p.path.endswith("huge.md") and "the limit is 1000 kB" in p.message for p in problems)
+
+
+def test_a_symlink_out_of_the_content_folder_is_refused(library_copy: Path, tmp_path: Path):
+    outside = tmp_path / "outside.md"
+    outside.write_text(_variant("", ""))
+    os.symlink(outside, library_copy / "exercises" / "linked.md")
+    _, problems = load_library(library_copy)
+    assert any(
+        p.path.endswith("linked.md") and "points outside content/" in p.message for p in problems
+    )
+
+
+def test_a_broken_taxonomy_names_its_line(library_copy: Path):
+    taxonomy = library_copy / "taxonomy.yml"
+    taxonomy.write_text(
+        taxonomy.read_text().replace(
+            "{slug: bench, label: Bench, description: A flat bench.}", "{slug: bench, label: Bench}"
+        )
+    )
+    _, problems = load_library(library_copy)
+    assert any(
+        p.path.endswith("taxonomy.yml") and p.line == 14 and "'description'" in p.message
+        for p in problems
+    )
+
+
+def test_a_broken_link_in_a_guide_is_reported(library_copy: Path):
+    guide = library_copy / "guides" / "scheduling.md"
+    guide.write_text(
+        guide.read_text().replace("/exercises/balance-hold", "/exercises/balance-hodl")
+    )
+    _, problems = load_library(library_copy)
+    assert any(
+        p.path.endswith("scheduling.md")
+        and p.line == 7
+        and "did you mean 'balance-hold'" in p.message
+        for p in problems
+    )
+
+
+def test_a_program_naming_an_unknown_exercise_is_reported(library_copy: Path):
+    program = library_copy / "phases" / "beginner.md"
+    program.write_text(
+        program.read_text().replace("exercise: hinge-basic", "exercise: hinge-basik")
+    )
+    _, problems = load_library(library_copy)
+    assert any(
+        p.path.endswith("beginner.md")
+        and p.line == 10
+        and "did you mean 'hinge-basic'" in p.message
+        for p in problems
+    )
+
+
+def test_version_depends_only_on_content(library_copy: Path):
+    first, _ = load_library(LIBRARY)
+    second, _ = load_library(library_copy)
+    assert first.version == second.version
+    _write(
+        library_copy,
+        "box-step.md",
+        (library_copy / "exercises" / "box-step.md").read_text() + "\nMore.\n",
+    )
+    third, _ = load_library(library_copy)
+    assert third.version != first.version

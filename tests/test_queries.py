@@ -1,0 +1,105 @@
+"""Filters, full-text queries and disjunctive facet counts, against the fixture index."""
+
+from __future__ import annotations
+
+from exercise_library import queries
+from exercise_library.queries import Filters, fts_query
+from werkzeug.datastructures import MultiDict
+
+KNOWN = {"phase": ["beginner", "intermediate", "advanced"], "equipment": ["none", "dumbbell"]}
+
+
+def test_unknown_and_repeated_values_are_dropped():
+    args = MultiDict(
+        [("phase", "advanced"), ("phase", "nonsense"), ("phase", "beginner"), ("phase", "beginner")]
+    )
+    filters = Filters.from_args(args, KNOWN)
+    assert filters.selected == {"phase": ("beginner", "advanced")}
+
+
+def test_toggling_a_value_keeps_the_rest_of_the_query():
+    filters = Filters.from_args(
+        MultiDict([("phase", "beginner"), ("equipment", "none"), ("q", "hip")]), KNOWN
+    )
+    assert filters.toggled("phase", "advanced") == {
+        "phase": ["beginner", "advanced"],
+        "equipment": ["none"],
+        "q": "hip",
+    }
+    assert filters.toggled("equipment", "none") == {"phase": ["beginner"], "q": "hip"}
+
+
+def test_query_text_is_trimmed_and_bounded():
+    filters = Filters.from_args(MultiDict([("q", "  single   leg " + "x" * 500)]), KNOWN)
+    assert filters.q.startswith("single leg x") and len(filters.q) == 200
+
+
+def test_unknown_sort_falls_back_to_the_default():
+    assert Filters.from_args(MultiDict([("sort", "drop table")]), KNOWN).sort == "level"
+    assert Filters.from_args(MultiDict([("q", "hip")]), KNOWN).sort == "relevance"
+    assert Filters.from_args(MultiDict([("sort", "relevance")]), KNOWN).sort == "level"
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query('hip" OR title:x NEAR(') == '"hip" "or" "title" "x" "near"*'
+    assert fts_query('"" ) ( *') is None
+
+
+def _search(app, **args):
+    with app.app_context():
+        filters, terms = queries.parse_filters(
+            MultiDict(
+                [(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])]
+            )
+        )
+        result = queries.search(filters, terms)
+        slugs = [e.slug for e in result.exercises]
+        counts = {f: {v.term.slug: v.count for v in values} for f, values in result.facets.items()}
+    return slugs, counts
+
+
+def test_no_filter_lists_everything_easiest_first(app):
+    slugs, counts = _search(app)
+    assert slugs == [
+        "balance-hold",
+        "box-step",
+        "hinge-basic",
+        "split-squat-basic",
+        "loaded-hinge",
+        "rear-foot-squat",
+    ]
+    assert counts["phase"] == {"beginner": 4, "intermediate": 4, "advanced": 1}
+
+
+def test_values_within_a_facet_are_ored(app):
+    slugs, _ = _search(app, equipment=["bench", "box"])
+    assert sorted(slugs) == ["box-step", "rear-foot-squat"]
+
+
+def test_facets_are_anded(app):
+    slugs, _ = _search(app, phase="beginner", equipment="none")
+    assert sorted(slugs) == ["balance-hold", "hinge-basic", "split-squat-basic"]
+
+
+def test_facet_counts_are_disjunctive(app):
+    _, counts = _search(app, phase="beginner", equipment="none")
+    # Each facet counts with the *other* facets applied, not its own.
+    assert counts["phase"] == {"beginner": 3, "intermediate": 1, "advanced": 0}
+    assert counts["equipment"] == {"none": 3, "dumbbell": 0, "bench": 0, "box": 1}
+    assert counts["muscle"]["glute-max"] == 2
+
+
+def test_muscle_matches_primary_and_secondary(app):
+    slugs, _ = _search(app, muscle="core")
+    assert sorted(slugs) == ["balance-hold", "box-step", "loaded-hinge", "rear-foot-squat"]
+
+
+def test_text_search_ranks_and_narrows_counts(app):
+    slugs, counts = _search(app, q="rfess")
+    assert slugs == ["rear-foot-squat"]
+    assert counts["phase"] == {"beginner": 0, "intermediate": 1, "advanced": 0}
+
+
+def test_last_word_matches_as_a_prefix(app):
+    slugs, _ = _search(app, q="hing")
+    assert set(slugs) == {"hinge-basic", "loaded-hinge"}

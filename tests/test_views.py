@@ -1,0 +1,246 @@
+"""Pages through Flask's test client; HTML is asserted by parsing it."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+HTMX = {"HX-Request": "true"}
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def result_slugs(response) -> list[str]:
+    return [a["href"].rsplit("/", 1)[-1] for a in soup(response).select(".cards .card-title a")]
+
+
+def test_home_links_the_three_phases(client):
+    page = soup(client.get("/"))
+    links = {a["href"] for a in page.select(".phase-card h3 a")}
+    assert links == {"/phases/beginner", "/phases/intermediate", "/phases/advanced"}
+
+
+def test_library_full_page_wraps_the_fragment(client):
+    response = client.get("/exercises")
+    page = soup(response)
+    assert page.find("html") is not None
+    form = page.find("form", id="filters")
+    assert form["method"] == "get" and form["action"] == "/exercises"
+    assert form.select_one("#results-region .library") is not None
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_htmx_request_gets_only_the_fragment(client):
+    response = client.get("/exercises?phase=beginner", headers=HTMX)
+    page = soup(response)
+    assert page.find("html") is None and page.find("form") is None
+    assert page.select_one(".library") is not None
+    assert "HX-Request" in response.headers["Vary"]
+    assert result_slugs(response) == result_slugs(client.get("/exercises?phase=beginner"))
+
+
+def test_history_restore_gets_the_full_page(client):
+    headers = {"HX-History-Restore-Request": "true", "HX-Request-Type": "full"}
+    assert soup(client.get("/exercises?phase=beginner", headers=headers)).find("html") is not None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("phase=advanced", ["loaded-hinge"]),
+        ("equipment=bench", ["rear-foot-squat"]),
+        ("muscle=glute-med", ["balance-hold"]),
+        ("phase=beginner&equipment=none&muscle=quadriceps", ["split-squat-basic"]),
+        ("equipment=bench&equipment=box", ["box-step", "rear-foot-squat"]),
+        ("q=RFESS", ["rear-foot-squat"]),
+        ("q=hip+hinge+drill", ["hinge-basic"]),
+        (
+            "phase=intermediate&sort=title",
+            ["box-step", "hinge-basic", "loaded-hinge", "rear-foot-squat"],
+        ),
+    ],
+)
+def test_filters(client, query, expected):
+    assert result_slugs(client.get(f"/exercises?{query}")) == expected
+
+
+def test_facet_counts_and_checked_state_are_rendered(client):
+    page = soup(client.get("/exercises?phase=beginner&equipment=none"))
+    beginner = page.find("input", id="phase-beginner")
+    assert beginner.has_attr("checked")
+    assert not page.find("input", id="phase-intermediate").has_attr("checked")
+    label = page.find("label", attrs={"for": "equipment-box"})
+    assert label.select_one(".count").get_text() == "(1)"
+    assert page.find(id="result-count").get_text(" ", strip=True) == "3 exercises"
+
+
+def test_chip_removes_one_value_and_keeps_the_rest(client):
+    page = soup(client.get("/exercises?phase=beginner&equipment=none&q=hinge"))
+    chip = page.find("a", id="remove-phase-beginner")
+    assert chip["href"] == "/exercises?equipment=none&q=hinge"
+    assert chip["hx-get"] == chip["href"]
+
+
+def test_no_results_says_so_and_offers_to_clear(client):
+    page = soup(client.get("/exercises?phase=advanced&equipment=box"))
+    empty = page.select_one(".empty")
+    assert "No exercises match" in empty.get_text()
+    assert empty.find("a", href="/exercises") is not None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "phase=expert",
+        "phase=",
+        "equipment=%00",
+        "q=" + "a" * 5000,
+        'q="unbalanced AND (',
+        "q=%F0%9F%8F%83",
+        "sort=;DROP TABLE exercise",
+        "muscle[]=x&phase=beginner&phase=beginner",
+    ],
+)
+def test_odd_parameters_never_cause_an_error(client, query):
+    assert client.get(f"/exercises?{query}").status_code == 200
+
+
+def test_search_text_is_escaped(client):
+    html = client.get("/exercises?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_exercise_page_has_every_section_anchor(client):
+    page = soup(client.get("/exercises/hinge-basic"))
+    ids = {tag["id"] for tag in page.find_all(id=True)}
+    assert {"how-to", "cues", "mistakes", "why", "safety", "dosage", "progressions"} <= ids
+    assert "cue-grip-the-floor-with-the-whole-foot" in ids
+    assert "mistake-knee-caves-in" in ids
+
+
+def test_exercise_page_links_the_ladder_with_criteria(client):
+    page = soup(client.get("/exercises/hinge-basic"))
+    harder = page.select_one("#harder li")
+    assert harder.a["href"] == "/exercises/loaded-hinge"
+    assert "3 x 12 with level hips" in harder.get_text()
+    easier = page.select_one("#regressions li")
+    assert easier.a["href"] == "/exercises/balance-hold"
+
+
+def test_exercise_page_shows_dosage_per_phase(client):
+    rows = soup(client.get("/exercises/hinge-basic")).select("table.dosage tbody tr")
+    cells = [[c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])] for row in rows]
+    assert cells[0][0].startswith("Beginner") and cells[0][1] == "3 x 10 per leg"
+    assert cells[1][1] == "4 x 8-10 per leg" and cells[1][2] == "2-1-2-1"
+
+
+def test_former_slug_redirects_permanently_keeping_the_query(client):
+    response = client.get("/exercises/old-hinge?rx=3x8")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/exercises/hinge-basic?rx=3x8"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/exercises/no-such-thing",
+        "/exercises/Bad_Slug",
+        "/phases/expert",
+        "/guides/nope",
+        "/muscles/..%2f..%2fetc",
+    ],
+)
+def test_unknown_pages_are_404_with_a_search_form(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert soup(response).find("form", attrs={"action": "/exercises"}) is not None
+
+
+@pytest.mark.parametrize(
+    "path", ["/phases/beginner", "/equipment/box", "/muscles/core", "/families/hinge"]
+)
+def test_term_pages_list_their_exercises(client, path):
+    page = soup(client.get(path))
+    assert page.select(".cards .card")
+    assert page.find(
+        "a",
+        href=f"/exercises?{ {'phases': 'phase', 'equipment': 'equipment', 'muscles': 'muscle', 'families': 'family'}[path.split('/')[1]] }={path.split('/')[2]}",
+    )
+
+
+def test_phase_page_shows_its_program(client):
+    page = soup(client.get("/phases/beginner"))
+    rows = page.select(".program tbody tr")
+    assert [r.a["href"] for r in rows] == ["/exercises/balance-hold", "/exercises/hinge-basic"]
+    assert rows[0].find_all("td")[0].get_text() == "3 x 30 s per leg"
+
+
+def test_guides_and_assessments(client):
+    assert soup(client.get("/guides")).find("a", href="/guides/scheduling")
+    assert "24 hours" in client.get("/guides/scheduling").get_data(as_text=True)
+    table = soup(client.get("/assessments")).select_one("table.assessments tbody tr")
+    assert [c.get_text(strip=True) for c in table.find_all(["th", "td"])] == [
+        "Balance test",
+        "30 seconds",
+        "60 seconds",
+    ]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_only_get_and_head_are_allowed(client, method):
+    response = client.open("/exercises", method=method)
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_every_page_carries_a_strict_policy(client):
+    for path in ["/", "/exercises", "/exercises/hinge-basic", "/nope"]:
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert (
+            "script-src 'self'" in policy
+            and "unsafe-inline" not in policy
+            and "unsafe-eval" not in policy
+        )
+        assert "frame-ancestors 'none'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"]
+
+
+def test_every_page_carries_the_medical_disclaimer(client):
+    for path in ["/", "/exercises/hinge-basic", "/nope"]:
+        assert "Not medical advice" in soup(client.get(path)).find("footer").get_text()
+
+
+def test_missing_index_is_a_503_that_recovers(copy_app, tmp_path):
+    client = copy_app.test_client()
+    assert client.get("/exercises").status_code == 200
+    index = copy_app.config["INDEX_PATH"]
+    moved = index.with_suffix(".away")
+    index.rename(moved)
+    response = client.get("/exercises")
+    assert response.status_code == 503 and "temporarily unavailable" in response.get_data(
+        as_text=True
+    )
+    moved.rename(index)
+    assert client.get("/exercises").status_code == 200
+
+
+def test_a_new_index_is_served_without_a_restart(copy_app, library_copy):
+    from exercise_library.indexer import build_index
+
+    client = copy_app.test_client()
+    assert "Box step" in client.get("/exercises").get_data(as_text=True)
+    step = library_copy / "exercises" / "box-step.md"
+    step.write_text(step.read_text().replace("title: Box step", "title: Box step-up"))
+    build_index(library_copy, copy_app.config["INDEX_PATH"])
+    assert "Box step-up" in client.get("/exercises").get_data(as_text=True)
+
+
+def test_static_files_are_served(client):
+    with client.get("/static/vendor/htmx-4.0.1.min.js") as response:
+        assert response.status_code == 200
+        assert b"htmx" in response.data
