@@ -104,7 +104,21 @@ def test_no_results_says_so_and_offers_to_clear(client):
     ],
 )
 def test_odd_parameters_never_cause_an_error(client, query):
-    assert client.get(f"/exercises?{query}").status_code == 200
+    response = client.get(f"/exercises?{query}", follow_redirects=True)
+    assert response.status_code == 200
+    assert soup(response).select_one("#result-count") is not None
+
+
+def test_a_form_submission_redirects_to_the_clean_address(client):
+    response = client.get("/exercises?q=&phase=beginner&phase=expert&equipment=none&sort=level")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/exercises?phase=beginner&equipment=none"
+
+
+def test_htmx_pushes_the_clean_address(client):
+    response = client.get("/exercises?q=&phase=beginner&sort=level", headers=HTMX)
+    assert response.status_code == 200
+    assert response.headers["HX-Push-Url"] == "/exercises?phase=beginner"
 
 
 def test_search_text_is_escaped(client):

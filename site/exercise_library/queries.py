@@ -62,6 +62,13 @@ class Filters:
             args["sort"] = self.sort
         return args
 
+    def arg_pairs(self) -> list[tuple[str, str]]:
+        """The canonical arguments as the (name, value) pairs of a query string, in order."""
+        pairs = []
+        for name, value in self.to_args().items():
+            pairs.extend((name, v) for v in value) if isinstance(value, list) else pairs.append((name, value))
+        return pairs
+
     def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
         """The arguments with *slug* added to or removed from *facet*, the rest kept."""
         args = self.to_args()

@@ -46,11 +46,19 @@ def home():
 @bp.get("/exercises")
 def exercise_list():
     filters, terms = queries.parse_filters(request.args)
+    # A form sends every field, empty or default ones too; the address people copy and
+    # share should hold only what matters, in one order.
+    canonical = url_for("pages.exercise_list", **filters.to_args())
+    if not is_htmx_request() and list(request.args.items(multi=True)) != filters.arg_pairs():
+        return redirect(canonical, code=302)
     result = queries.search(filters, terms)
-    return render_page_or_fragment(
+    response = render_page_or_fragment(
         "exercises/index.html", "exercises/_results.html", result=result, filters=filters,
         facet_labels=queries.FACET_LABELS, sorts=queries.SORTS,
     )  # fmt: skip
+    if is_htmx_request():
+        response.headers["HX-Push-Url"] = canonical
+    return response
 
 
 @bp.get("/exercises/<slug>")

@@ -1,0 +1,48 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test setup check index lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here).
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+## Build the index (a broken content file is reported and the last good index kept), then
+## serve the site on http://127.0.0.1:5000.
+run: $(STAMP)
+	-$(FLASK) index
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Lint, then every test, browser tests included.
+test: $(STAMP) $(CHROMIUM)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(FLASK) check
+
+index: $(STAMP)
+	$(FLASK) index
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) instance build .pytest_cache .ruff_cache

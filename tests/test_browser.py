@@ -1,0 +1,116 @@
+"""The filter form in a real Chromium: with htmx, and with JavaScript turned off."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, serve
+from .conftest import LIBRARY
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: playwright cannot download its own build here, and these tests
+    # must run (never skip) wherever `make test` runs, which installs it.
+    assert CHROMIUM.exists(), "Chromium is missing: `make test` installs it (apt-get install chromium)"
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(built_index):
+    with serve(LIBRARY, built_index) as url:
+        yield url
+
+
+@pytest.fixture
+def csp_violations(page: Page) -> list[str]:
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None)
+    return messages
+
+
+def count(page: Page):
+    return expect(page.locator("#result-count"))
+
+
+def test_filters_swap_in_place_and_push_the_url(page: Page, live_server: str, csp_violations):
+    page.goto(f"{live_server}/exercises")
+    count(page).to_have_text(re.compile(r"6 exercises"))
+    page.evaluate("window.notReloaded = true")
+
+    page.check("#phase-beginner")
+    page.wait_for_url(re.compile(r"\?phase=beginner$"))
+    count(page).to_have_text(re.compile(r"4 exercises"))
+
+    page.check("#equipment-none")
+    page.wait_for_url(re.compile(r"\?phase=beginner&equipment=none$"))
+    count(page).to_have_text(re.compile(r"3 exercises"))
+    assert page.evaluate("window.notReloaded") is True, "the filter reloaded the page"
+    expect(page.locator("label[for=equipment-box] .count")).to_have_text("(1)")
+
+    page.reload()
+    count(page).to_have_text(re.compile(r"3 exercises"))
+    expect(page.locator("#phase-beginner")).to_be_checked()
+    expect(page.locator("#equipment-none")).to_be_checked()
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"\?phase=beginner$"))
+    count(page).to_have_text(re.compile(r"4 exercises"))
+    expect(page.locator("#equipment-none")).not_to_be_checked()
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"/exercises$"))
+    count(page).to_have_text(re.compile(r"6 exercises"))
+    assert csp_violations == []
+
+
+def test_typing_searches_after_a_pause(page: Page, live_server: str, csp_violations):
+    page.goto(f"{live_server}/exercises")
+    page.evaluate("window.notReloaded = true")
+    page.fill("#q", "rfess")
+    page.wait_for_url(re.compile(r"\?q=rfess$"))
+    count(page).to_have_text(re.compile(r"1 exercise matching"))
+    expect(page.locator(".cards .card-title a")).to_have_text(["Rear-foot squat"])
+    expect(page.locator("#q")).to_be_focused()
+    assert page.evaluate("window.notReloaded") is True
+    assert csp_violations == []
+
+
+def test_keyboard_toggles_a_filter_and_keeps_focus(page: Page, live_server: str):
+    page.goto(f"{live_server}/exercises")
+    page.focus("#phase-advanced")
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"\?phase=advanced$"))
+    count(page).to_have_text(re.compile(r"1 exercise\b"))
+    expect(page.locator("#phase-advanced")).to_be_focused()
+
+
+def test_removing_a_chip_keeps_the_other_filters(page: Page, live_server: str):
+    page.goto(f"{live_server}/exercises?phase=beginner&equipment=none")
+    page.click("#remove-phase-beginner")
+    page.wait_for_url(re.compile(r"\?equipment=none$"))
+    count(page).to_have_text(re.compile(r"3 exercises"))
+    expect(page.locator("#phase-beginner")).not_to_be_checked()
+
+
+def test_the_same_flow_without_javascript(browser, live_server: str):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/exercises")
+    page.check("#phase-beginner")
+    page.check("#equipment-none")
+    page.click("text=Apply filters")
+    page.wait_for_url(re.compile(r"\?phase=beginner&equipment=none"))
+    count(page).to_have_text(re.compile(r"3 exercises"))
+    page.click("#remove-phase-beginner")
+    page.wait_for_url(re.compile(r"\?equipment=none$"))
+    count(page).to_have_text(re.compile(r"3 exercises"))
+    page.go_back()
+    count(page).to_have_text(re.compile(r"3 exercises"))
+    expect(page.locator("#phase-beginner")).to_be_checked()
+    context.close()
