@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from exercise_library import create_app
 from exercise_library.indexer import build_index
 

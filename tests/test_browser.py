@@ -17,7 +17,9 @@ pytestmark = pytest.mark.browser
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium: playwright cannot download its own build here, and these tests
     # must run (never skip) wherever `make test` runs, which installs it.
-    assert CHROMIUM.exists(), "Chromium is missing: `make test` installs it (apt-get install chromium)"
+    assert CHROMIUM.exists(), (
+        "Chromium is missing: `make test` installs it (apt-get install chromium)"
+    )
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
@@ -30,7 +32,10 @@ def live_server(built_index):
 @pytest.fixture
 def csp_violations(page: Page) -> list[str]:
     messages: list[str] = []
-    page.on("console", lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     return messages
 
 

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from exercise_library.indexer import ContentError, build_index, ensure_index, index_version
 from exercise_library.library import content_version
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from exercise_library.library import load_library
 
 from .conftest import CASES, LIBRARY

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from werkzeug.datastructures import MultiDict
+
 from exercise_library import queries
 from exercise_library.queries import Filters, fts_query
-from werkzeug.datastructures import MultiDict
 
 KNOWN = {"phase": ["beginner", "intermediate", "advanced"], "equipment": ["none", "dumbbell"]}
 

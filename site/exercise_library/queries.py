@@ -66,7 +66,9 @@ class Filters:
         """The canonical arguments as the (name, value) pairs of a query string, in order."""
         pairs = []
         for name, value in self.to_args().items():
-            pairs.extend((name, v) for v in value) if isinstance(value, list) else pairs.append((name, value))
+            pairs.extend((name, v) for v in value) if isinstance(value, list) else pairs.append(
+                (name, value)
+            )
         return pairs
 
     def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
