@@ -33,15 +33,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["CONTENT_DIR"] = Path(app.config["CONTENT_DIR"])
     app.config["INDEX_PATH"] = Path(app.config["INDEX_PATH"])
 
-    from . import cli, db, errors, security, views
+    from . import cache, cli, db, errors, security, views
 
     db.init_app(app)
     cli.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    views.init_app(app)
     if app.config["AUTO_BUILD_INDEX"]:
         _build_index_before_first_request(app)
+    views.init_app(app)
+    cache.init_app(app)
 
     app.wsgi_app = WhiteNoise(app.wsgi_app, root=app.static_folder, prefix="static/")
     return app

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -133,6 +134,22 @@ def guide(slug: str):
 def assessments():
     rows = db.session.scalars(select(Assessment).order_by(Assessment.position))
     return render_template("assessments/index.html", assessments=list(rows))
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: which index this node serves, and how much is in it."""
+    facts = queries.meta()
+    return (
+        jsonify(
+            status="ok",
+            index_version=facts["version"],
+            exercises=int(facts["exercises"]),
+            built_at=facts["built_at"],
+        ),
+        200,
+        {"Cache-Control": "no-store"},
+    )
 
 
 @bp.app_template_global()

@@ -1,0 +1,180 @@
+"""HTTP caching keyed by the index version: ETags, Cache-Control, and rendered pages kept in
+memory. Content only changes when a new index is swapped in, so a page rendered once can be
+served again until then, and a client that has it can be told so with a 304."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, g, request
+from sqlalchemy import select
+
+from .db import db
+from .models import Meta
+
+CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
+# Pages that must always be fresh or that are not pages at all.
+UNCACHED_ENDPOINTS = {"static", "pages.healthz"}
+
+
+class IndexVersion:
+    """The version of the index file now in place, re-read only when the file changes.
+
+    A stat per request is far cheaper than a query; the file's identity (inode, mtime, size)
+    changes whenever a new index is moved into place.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._identity: tuple[int, int, int] | None = None
+        self._version: str | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> str | None:
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return None
+        identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if identity != self._identity:
+            with self._lock:
+                self._version = _read_version(self.path)
+                self._identity = identity
+        return self._version
+
+
+def _read_version(path: Path) -> str | None:
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def served_version() -> str | None:
+    """The version of the index this request actually read from (same connection)."""
+    if "served_version" not in g:
+        g.served_version = db.session.scalar(select(Meta.value).where(Meta.key == "version"))
+    return g.served_version
+
+
+@dataclass
+class CachedPage:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class PageCache:
+    """Rendered responses for one index version, least recently used dropped first once the
+    byte budget is reached. A new version empties it."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[tuple, CachedPage] = OrderedDict()
+        self._bytes = 0
+        self._version: str | None = None
+        self._lock = threading.Lock()
+
+    def get(self, version: str, key: tuple) -> CachedPage | None:
+        with self._lock:
+            if version != self._version:
+                return None
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, version: str, key: tuple, page: CachedPage) -> None:
+        size = len(page.body)
+        if size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if version != self._version:
+                self._pages.clear()
+                self._bytes = 0
+                self._version = version
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._pages[key] = page
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+def request_key() -> tuple:
+    """What a response depends on: the path, the arguments (order of repeated facet values
+    does not matter), and whether htmx asked for the fragment."""
+    arguments = tuple(sorted(request.args.items(multi=True)))
+    return (request.path, arguments, request.headers.get("HX-Request") == "true")
+
+
+def etag_for(version: str, key: tuple) -> str:
+    return hashlib.sha256(repr((version, key)).encode()).hexdigest()[:20]
+
+
+def init_app(app: Flask) -> None:
+    versions = IndexVersion(app.config["INDEX_PATH"])
+    pages = PageCache(app.config.get("PAGE_CACHE_BYTES", 16 * 1024 * 1024))
+    app.extensions["page_cache"] = pages
+
+    def cacheable_request() -> bool:
+        return request.method in ("GET", "HEAD") and request.endpoint not in UNCACHED_ENDPOINTS
+
+    @app.before_request
+    def answer_from_cache():
+        if not cacheable_request() or request.endpoint is None:
+            return None
+        version = versions.current()
+        if version is None:
+            return None
+        key = request_key()
+        etag = etag_for(version, key)
+        if etag in request.if_none_match:
+            g.cache_status = "revalidated"
+            response = Response(status=304)
+            response.set_etag(etag)
+            response.headers["Cache-Control"] = CACHE_CONTROL
+            response.vary.add("HX-Request")
+            return response
+        page = pages.get(version, key)
+        if page is None:
+            return None
+        g.cache_status = "hit"
+        return Response(page.body, status=page.status, headers=page.headers)
+
+    @app.after_request
+    def remember(response: Response) -> Response:
+        if g.get("cache_status") in ("hit", "revalidated") or not cacheable_request():
+            return response
+        if response.status_code != 200 or response.mimetype not in (
+            "text/html",
+            "application/json",
+        ):
+            return response
+        version = served_version()
+        if version is None:
+            return response
+        key = request_key()
+        response.set_etag(etag_for(version, key))
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.headers["X-Index-Version"] = version
+        if request.method == "GET" and not response.is_streamed:
+            headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+            pages.put(version, key, CachedPage(response.status_code, headers, response.get_data()))
+        return response

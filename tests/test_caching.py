@@ -1,0 +1,86 @@
+"""HTTP caching: ETags from the index version, 304s, and the in-process page cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exercise_library import create_app
+from exercise_library.indexer import build_index
+
+from .conftest import LIBRARY
+
+
+def test_pages_carry_etag_cache_control_and_version(client):
+    response = client.get("/exercises?phase=beginner")
+    assert response.headers["ETag"]
+    assert "max-age=60" in response.headers["Cache-Control"]
+    assert "stale-while-revalidate" in response.headers["Cache-Control"]
+    assert len(response.headers["X-Index-Version"]) == 16
+
+
+def test_a_matching_etag_gets_304(client):
+    etag = client.get("/exercises/hinge-basic").headers["ETag"]
+    response = client.get("/exercises/hinge-basic", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.data == b""
+    assert response.headers["ETag"] == etag
+
+
+def test_fragment_and_page_have_different_etags(client):
+    page = client.get("/exercises?phase=beginner").headers["ETag"]
+    fragment = client.get("/exercises?phase=beginner", headers={"HX-Request": "true"}).headers[
+        "ETag"
+    ]
+    assert page != fragment
+
+
+def test_second_request_is_served_from_the_page_cache(app, client):
+    first = client.get("/exercises?phase=beginner")
+    cache = app.extensions["page_cache"]
+    assert len(cache) == 1
+    second = client.get("/exercises?phase=beginner")
+    assert second.data == first.data
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert second.headers["Vary"] == first.headers["Vary"]
+
+
+def test_errors_are_not_cached(app, client):
+    client.get("/exercises/nope")
+    assert len(app.extensions["page_cache"]) == 0
+
+
+def test_a_new_index_changes_etags_and_drops_cached_pages(copy_app, library_copy):
+    client = copy_app.test_client()
+    before = client.get("/exercises/box-step")
+    step = library_copy / "exercises" / "box-step.md"
+    step.write_text(step.read_text().replace("title: Box step", "title: Box step-up"))
+    build_index(library_copy, copy_app.config["INDEX_PATH"])
+    after = client.get("/exercises/box-step", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert b"Box step-up" in after.data
+
+
+def test_two_nodes_with_the_same_content_send_the_same_etag(tmp_path: Path):
+    etags = []
+    for node in ("a", "b"):
+        index = tmp_path / node / "index.sqlite3"
+        build_index(LIBRARY, index)
+        app = create_app(
+            {
+                "TESTING": True,
+                "CONTENT_DIR": LIBRARY,
+                "INDEX_PATH": index,
+                "AUTO_BUILD_INDEX": False,
+            }
+        )
+        etags.append(app.test_client().get("/exercises?phase=beginner").headers["ETag"])
+    assert etags[0] == etags[1]
+
+
+def test_healthz_reports_the_index(client, built_index):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["exercises"] == 6 and len(body["index_version"]) == 16
+    assert response.headers["Cache-Control"] == "no-store"

@@ -1,0 +1,46 @@
+"""The web process can read the index and nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from exercise_library.db import db
+
+
+def test_the_site_connection_refuses_writes(app):
+    with app.app_context():
+        with pytest.raises(OperationalError, match="readonly"):
+            db.session.execute(text("DELETE FROM exercise"))
+        db.session.rollback()
+
+
+def test_no_request_changes_the_index(client, built_index):
+    before = hashlib.sha256(built_index.read_bytes()).hexdigest()
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        for path in (
+            "/",
+            "/exercises?q=x",
+            "/exercises/hinge-basic",
+            "/healthz",
+            "/static/css/site.css",
+        ):
+            client.open(path, method=method, data={"title": "changed"}).close()
+    assert hashlib.sha256(built_index.read_bytes()).hexdigest() == before
+
+
+def test_a_corrupted_index_is_a_503_and_recovers(copy_app, library_copy):
+    from exercise_library.indexer import build_index
+
+    client = copy_app.test_client()
+    assert client.get("/exercises").status_code == 200
+    index = copy_app.config["INDEX_PATH"]
+    index.write_bytes(b"this is not a database" * 100)
+    response = client.get("/exercises?phase=advanced")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    build_index(library_copy, index)
+    assert client.get("/exercises?phase=advanced").status_code == 200
