@@ -49,7 +49,17 @@ def gunicorn(library_copy: Path, tmp_path: Path):
         "EXERCISE_LIBRARY_INDEX_PATH": str(index),
         "EXERCISE_LIBRARY_AUTO_BUILD_INDEX": "false",
     }
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-control-socket", "wsgi:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--no-control-socket",
+        "wsgi:app",
+    ]
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
