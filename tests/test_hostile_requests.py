@@ -40,7 +40,7 @@ VALUES = st.one_of(
             "\U0001d518\U0001d52b\u00e9\u202e",
         ]
     ),
-    # (astral letters, an accented letter, a right-to-left override)]),
+    # The last one: astral letters, an accented letter, a right-to-left override.
     st.builds(
         lambda a, p, b: a + p + b,
         st.text(max_size=10),
