@@ -258,3 +258,27 @@ def test_static_files_are_served(client):
     with client.get("/static/vendor/htmx-4.0.1.min.js") as response:
         assert response.status_code == 200
         assert b"htmx" in response.data
+
+
+def test_exercise_body_map_highlights_primary_and_secondary(client):
+    page = soup(client.get("/exercises/rear-foot-squat"))
+    body_map = page.select_one(".exercise-map svg")
+    assert body_map["role"] == "img"
+
+    def muscles(state: str) -> set[str]:
+        groups = body_map.select(f".bm-muscle.{state}")
+        return {c for g in groups for c in g["class"] if c.startswith("bm-m-")}
+
+    assert muscles("is-primary") == {"bm-m-quadriceps", "bm-m-glute-max"}
+    assert muscles("is-secondary") == {"bm-m-core"}
+    assert "Quadriceps" in body_map.find("desc").get_text()
+
+
+def test_library_body_map_links_toggle_one_muscle_keeping_the_rest(client):
+    page = soup(client.get("/exercises?phase=beginner&muscle=core"))
+    core = page.select_one("a.bm-m-core")
+    assert core["href"] == "/exercises?phase=beginner"
+    assert core["aria-current"] == "true"
+    glutes = page.select_one("a.bm-m-glute-med")
+    assert glutes["href"] == "/exercises?phase=beginner&muscle=glute-med&muscle=core"
+    assert glutes["hx-get"] == glutes["href"]

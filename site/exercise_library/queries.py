@@ -33,6 +33,8 @@ class Filters:
     selected: dict[str, tuple[str, ...]] = field(default_factory=dict)
     q: str = ""
     sort: str = "level"
+    # Each facet's known values in taxonomy order, so toggled links come out canonical.
+    known: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_args(cls, args: MultiDict, known: dict[str, list[str]]) -> Filters:
@@ -48,7 +50,7 @@ class Filters:
         sort = args.get("sort", "", type=str)
         if sort not in SORTS or (sort == "relevance" and not search_words(q)):
             sort = "relevance" if search_words(q) else "level"
-        return cls(selected, q, sort)
+        return cls(selected, q, sort, known)
 
     def default_sort(self) -> str:
         return "relevance" if search_words(self.q) else "level"
@@ -76,6 +78,8 @@ class Filters:
         args = self.to_args()
         values = list(self.selected.get(facet, ()))
         values = [v for v in values if v != slug] if slug in values else [*values, slug]
+        order = self.known.get(facet, [])
+        values.sort(key=lambda v: order.index(v) if v in order else len(order))
         if values:
             args[facet] = values
         else:

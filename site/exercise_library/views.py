@@ -53,9 +53,14 @@ def exercise_list():
     if not is_htmx_request() and list(request.args.items(multi=True)) != filters.arg_pairs():
         return redirect(canonical, code=302)
     result = queries.search(filters, terms)
+
+    def toggle_muscle_url(slug: str) -> str:
+        return url_for("pages.exercise_list", **filters.toggled("muscle", slug))
+
     response = render_page_or_fragment(
         "exercises/index.html", "exercises/_results.html", result=result, filters=filters,
         facet_labels=queries.FACET_LABELS, sorts=queries.SORTS,
+        toggle_muscle_url=toggle_muscle_url,
     )  # fmt: skip
     if is_htmx_request():
         response.headers["HX-Push-Url"] = canonical
@@ -73,7 +78,11 @@ def exercise_detail(slug: str):
             abort(404)
         target = url_for("pages.exercise_detail", slug=current, **request.args.to_dict(flat=False))
         return redirect(target, code=301)
-    return render_template("exercises/detail.html", exercise=exercise)
+    return render_template(
+        "exercises/detail.html",
+        exercise=exercise,
+        all_muscles=queries.known_terms().get("muscle", []),
+    )
 
 
 def _term_page(kind: str, slug: str):
