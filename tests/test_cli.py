@@ -45,3 +45,15 @@ def test_index_after_a_broken_file_keeps_the_previous_index(library_copy, tmp_pa
     assert "tab-indent.md:8: YAML syntax error" in result.output
     assert "the existing index was left untouched" in result.output
     assert (tmp_path / "i.sqlite3").read_bytes() == before
+
+
+def test_publish_records_new_exercises_once(library_copy, tmp_path):
+    text = (library_copy / "exercises" / "box-step.md").read_text()
+    (library_copy / "exercises" / "box-step-down.md").write_text(text)
+    runner = _runner(library_copy, tmp_path / "i.sqlite3")
+    assert runner.invoke(args=["check"]).exit_code != 0
+    result = runner.invoke(args=["publish"])
+    assert "Recorded 1 new slug(s)" in result.output and "box-step-down" in result.output
+    assert (library_copy / "published.txt").read_text().endswith("box-step-down\n")
+    assert "Nothing to add" in runner.invoke(args=["publish"]).output
+    assert runner.invoke(args=["check"]).exit_code == 0

@@ -175,3 +175,40 @@ def test_version_depends_only_on_content(library_copy: Path):
     )
     third, _ = load_library(library_copy)
     assert third.version != first.version
+
+
+def test_deleting_a_published_exercise_fails_the_check(library_copy: Path):
+    (library_copy / "exercises" / "box-step.md").unlink()
+    for path in (library_copy / "exercises").glob("*.md"):
+        path.write_text(
+            path.read_text().replace("  - exercise: box-step\n", "  - exercise: balance-hold\n")
+        )
+    _, problems = load_library(library_copy)
+    published = [p for p in problems if p.path.endswith("published.txt")]
+    assert [(p.line, "/exercises/box-step was published" in p.message) for p in published] == [
+        (5, True)
+    ]
+    assert "add 'box-step' to the aliases" in published[0].message
+
+
+def test_renaming_with_an_alias_keeps_the_check_clean(library_copy: Path):
+    old = library_copy / "exercises" / "box-step.md"
+    text = old.read_text().replace("muscles:", "aliases: [box-step]\nmuscles:", 1)
+    old.unlink()
+    (library_copy / "exercises" / "box-step-up.md").write_text(text)
+    with (library_copy / "published.txt").open("a") as record:
+        record.write("box-step-up\n")
+    _, problems = load_library(library_copy)
+    assert problems == []
+
+
+def test_renaming_without_an_alias_fails_the_check(library_copy: Path):
+    (library_copy / "exercises" / "box-step.md").rename(
+        library_copy / "exercises" / "box-step-up.md"
+    )
+    _, problems = load_library(library_copy)
+    messages = [str(p) for p in problems]
+    assert any("published.txt:5: /exercises/box-step was published" in m for m in messages)
+    assert any(
+        "box-step-up.md:1: new exercise 'box-step-up' is not recorded" in m for m in messages
+    )

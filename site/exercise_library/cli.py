@@ -7,7 +7,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .indexer import ContentError, build_index
-from .library import load_library
+from .library import PUBLISHED, load_library, read_published
+from .slugs import is_slug
 
 
 @click.command("check")
@@ -44,6 +45,37 @@ def index_command() -> None:
     )
 
 
+@click.command("publish")
+@with_appcontext
+def publish_command() -> None:
+    """Record every exercise slug in content/published.txt, so `check` can make sure each
+    published URL keeps answering after renames and deletions."""
+    content = current_app.config["CONTENT_DIR"]
+    record = content / PUBLISHED
+    recorded = {slug for slug, _ in read_published(content)}
+    new = sorted(
+        path.stem
+        for path in (content / "exercises").glob("*.md")
+        if is_slug(path.stem) and path.stem not in recorded
+    )
+    if not new:
+        click.echo(f"Nothing to add: every exercise is already in {record}")
+        return
+    existing = record.read_text(encoding="utf-8") if record.exists() else PUBLISHED_HEADER
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    record.write_text(existing + "".join(f"{slug}\n" for slug in new), encoding="utf-8")
+    click.echo(f"Recorded {len(new)} new slug(s) in {record}: {', '.join(new)}")
+
+
+PUBLISHED_HEADER = """\
+# Every exercise slug ever published, one per line. Never remove a line: a rename keeps the
+# old slug in the exercise's `aliases`, and `flask --app wsgi check` fails if any slug here
+# stops answering. `flask --app wsgi publish` appends new exercises.
+"""
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(check_command)
     app.cli.add_command(index_command)
+    app.cli.add_command(publish_command)

@@ -781,6 +781,49 @@ def _all_exercise_slugs(root: Path) -> set[str]:
     return {path.stem for path in (root / "exercises").glob("*.md")}
 
 
+PUBLISHED = "published.txt"
+
+
+def read_published(root: Path) -> list[tuple[str, int]]:
+    """The slugs recorded in published.txt, with their lines: every exercise URL ever shared."""
+    path = root / PUBLISHED
+    if not path.exists():
+        return []
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        slug = line.split("#", 1)[0].strip()
+        if slug:
+            entries.append((slug, number))
+    return entries
+
+
+def _check_published(root: Path, files: set[str], owners: dict[str, str]) -> list[Problem]:
+    """A published URL must answer forever: as an exercise, or as an alias redirecting to one."""
+    problems = []
+    shown = _display(root / PUBLISHED)
+    published = read_published(root)
+    recorded = {slug for slug, _ in published}
+    for slug, line in published:
+        if slug not in files and slug not in owners:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"/exercises/{slug} was published and nothing answers it now: add '{slug}' to the aliases of the exercise that replaced it, or restore exercises/{slug}.md",
+                )
+            )
+    for slug in sorted(files - recorded):
+        if is_slug(slug):
+            problems.append(
+                Problem(
+                    _display(root / "exercises" / f"{slug}.md"),
+                    1,
+                    f"new exercise '{slug}' is not recorded in {PUBLISHED}: run `flask --app wsgi publish` so its URL is kept for good",
+                )
+            )
+    return problems
+
+
 def check_links(library: Library, root: Path) -> list[Problem]:
     """Checks that need the whole library: aliases, ladders, and links between pages."""
     problems: list[Problem] = []
@@ -830,6 +873,7 @@ def check_links(library: Library, root: Path) -> list[Problem]:
             )
         )
     problems.extend(_check_cycles(library))
+    problems.extend(_check_published(root, files, owners))
 
     for program in library.programs.values():
         for session in program.sessions:
