@@ -60,7 +60,7 @@ def test_every_exercise_the_article_names_is_present(library, name):
 
 def test_every_exercise_meets_the_house_minimums(library):
     for exercise in library.exercises.values():
-        assert exercise.body.steps >= 3, exercise.slug
+        assert len(exercise.body.steps) >= 3, exercise.slug
         assert len(exercise.body.cues) >= 3, exercise.slug
         assert len(exercise.body.mistakes) >= 3, exercise.slug
         safety = exercise.body.section("safety").text

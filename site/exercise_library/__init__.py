@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_PATH=Path(app.instance_path) / "index.sqlite3",
         AUTO_BUILD_INDEX=True,
         HSTS=False,
+        # The public address (e.g. https://example.org) for canonical links, feeds and QR
+        # codes; by default the address the request came in on.
+        SITE_URL=None,
     )
     if test_config is None:
         # EXERCISE_LIBRARY_INDEX_PATH=..., EXERCISE_LIBRARY_HSTS=true, and so on.
@@ -33,15 +36,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["CONTENT_DIR"] = Path(app.config["CONTENT_DIR"])
     app.config["INDEX_PATH"] = Path(app.config["INDEX_PATH"])
 
-    from . import cache, cli, db, errors, security, views
+    from . import cache, cli, db, errors, links, machine, security, views
 
     db.init_app(app)
     cli.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    links.init_app(app)
     if app.config["AUTO_BUILD_INDEX"]:
         _build_index_before_first_request(app)
     views.init_app(app)
+    machine.init_app(app)
     cache.init_app(app)
 
     app.wsgi_app = WhiteNoise(app.wsgi_app, root=app.static_folder, prefix="static/")

@@ -118,10 +118,11 @@ class PageCache:
 
 
 def request_key() -> tuple:
-    """What a response depends on: the path, the arguments (order of repeated facet values
-    does not matter), and whether htmx asked for the fragment."""
+    """What a response depends on: the host and path, the arguments (order of repeated facet
+    values does not matter), and whether htmx asked for the fragment."""
     arguments = tuple(sorted(request.args.items(multi=True)))
-    return (request.path, arguments, request.headers.get("HX-Request") == "true")
+    # The host too: canonical links and QR codes carry the address the page was asked on.
+    return (request.host, request.path, arguments, request.headers.get("HX-Request") == "true")
 
 
 def etag_for(version: str, key: tuple) -> str:

@@ -110,8 +110,8 @@ def _write(connection: Connection, library: Library, seconds_so_far: float) -> N
     phase_order = {slug: term.position for slug, term in library.terms["phase"].items()}
     exercise_ids = {slug: number for number, slug in enumerate(sorted(library.exercises), 1)}
     rows: dict[str, list[dict]] = {name: [] for name in (
-        "exercise", "exercise_term", "names", "alias", "dosage", "section", "cue", "mistake",
-        "ladder", "fts",
+        "exercise", "exercise_term", "names", "alias", "dosage", "section", "step", "cue",
+        "mistake", "ladder", "fts",
     )}  # fmt: skip
     for slug, exercise in library.exercises.items():
         exercise_id = exercise_ids[slug]
@@ -119,7 +119,7 @@ def _write(connection: Connection, library: Library, seconds_so_far: float) -> N
             "id": exercise_id, "slug": slug, "title": exercise.title, "summary": exercise.summary,
             "family_id": term_ids[("family", exercise.family)],
             "level": min(phase_order[p] for p in exercise.phases),
-            "source_path": exercise.path,
+            "source_path": exercise.path, "updated": exercise.updated,
         })  # fmt: skip
         links = [("phase", slug_, None) for slug_ in exercise.phases]
         links += [("family", exercise.family, None)]
@@ -147,6 +147,8 @@ def _write(connection: Connection, library: Library, seconds_so_far: float) -> N
                 "exercise_id": exercise_id, "anchor": section.anchor, "heading": section.heading,
                 "html": section.html, "position": position,
             })  # fmt: skip
+        for position, step in enumerate(exercise.body.steps):
+            rows["step"].append({"exercise_id": exercise_id, "text": step, "position": position})
         for position, cue in enumerate(exercise.body.cues):
             rows["cue"].append({
                 "exercise_id": exercise_id, "anchor": cue.anchor, "html": cue.html,
@@ -185,7 +187,7 @@ def _write(connection: Connection, library: Library, seconds_so_far: float) -> N
     for table, key in (
         (models.Exercise, "exercise"), (models.ExerciseTerm, "exercise_term"),
         (models.AlsoKnownAs, "names"), (models.Alias, "alias"), (models.Dosage, "dosage"),
-        (models.Section, "section"), (models.Cue, "cue"), (models.Mistake, "mistake"),
+        (models.Section, "section"), (models.Step, "step"), (models.Cue, "cue"), (models.Mistake, "mistake"),
         (models.LadderStep, "ladder"),
     ):  # fmt: skip
         if rows[key]:

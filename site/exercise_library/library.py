@@ -6,6 +6,7 @@ problems, `index` refuses to build while there are any and otherwise stores the 
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import os
@@ -78,6 +79,7 @@ class Exercise:
     body: markup.Body
     alias_lines: dict[str, int] = field(default_factory=dict)
     body_first_line: int = 0
+    updated: str | None = None  # ISO date of the last meaningful edit, for the feed
 
 
 @dataclass
@@ -287,6 +289,24 @@ def unknown_message(kind: str, slug: str, known: Iterable[str]) -> str:
     return f"unknown {kind} '{slug}': use one of {listing}"
 
 
+def read_date(check: FileCheck, data: dict, key: str) -> str | None:
+    """An optional date, written 2026-11-23 (YAML reads that as a date, which is wanted here)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    check.report((key,), f"'{key}' must be a date written YYYY-MM-DD, got {describe(value)}")
+    return None
+
+
 DOSE_FIELDS = ("sets", "reps", "seconds", "per_leg", "tempo", "load", "note")
 
 
@@ -425,7 +445,7 @@ def read_taxonomy(path: Path, problems: list[Problem]) -> dict[str, dict[str, Te
 
 EXERCISE_FIELDS = (
     "title", "summary", "family", "phases", "equipment", "muscles", "dosage", "progressions",
-    "regressions", "also_known_as", "aliases",
+    "regressions", "also_known_as", "aliases", "updated",
 )  # fmt: skip
 
 
@@ -525,6 +545,7 @@ def read_exercise(
             if target is not None and when is not None:
                 steps.append(LadderStep(target, when, check.line((*where, "exercise"))))
         ladders[direction] = steps
+    updated = read_date(check, data, "updated")
     also_known_as = check.text_list(data, "also_known_as")
     aliases = check.text_list(data, "aliases")
     alias_lines = {}
@@ -540,7 +561,7 @@ def read_exercise(
         check.report_line(document.body_first_line + line, message)
     body_end = document.body_first_line + document.body.count("\n")
     for count, minimum, what in (
-        (body.steps, MIN_STEPS, "numbered steps under '## How to do it'"),
+        (len(body.steps), MIN_STEPS, "numbered steps under '## How to do it'"),
         (len(body.cues), MIN_CUES, "cues under '## Cues'"),
         (len(body.mistakes), MIN_MISTAKES, "mistakes under '## Common mistakes'"),
     ):
@@ -559,7 +580,7 @@ def read_exercise(
             phases=phases, equipment=equipment, primary=primary, secondary=secondary,
             dosage=dosage, progressions=ladders["progressions"], regressions=ladders["regressions"],
             also_known_as=also_known_as, aliases=aliases, body=body, alias_lines=alias_lines,
-            body_first_line=document.body_first_line,
+            body_first_line=document.body_first_line, updated=updated,
         ),
         problems,
     )  # fmt: skip

@@ -82,7 +82,7 @@ class Body:
     sections: list[Section] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     mistakes: list[Mistake] = field(default_factory=list)
-    steps: int = 0
+    steps: list[str] = field(default_factory=list)
     links: list[tuple[str, int]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (0-based body line, message)
 
@@ -251,7 +251,7 @@ def _read_steps(tokens: list[Token], heading: Token, body: Body) -> None:
             (_line(heading), "'## How to do it' must be a numbered list: '1. ' before each step")
         )
         return
-    body.steps = len(items)
+    body.steps = [" ".join(t.content for t in item if t.type == "inline") for _, item in items]
 
 
 def _read_cues(tokens: list[Token], heading: Token, body: Body) -> None:

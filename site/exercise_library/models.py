@@ -36,6 +36,7 @@ class Exercise(db.Model):
     summary: Mapped[str]
     family_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
     level: Mapped[int]  # position of the easiest phase: sorts beginner work first
+    updated: Mapped[str | None]  # ISO date
     source_path: Mapped[str]
 
     family: Mapped[Term] = relationship(lazy="joined")
@@ -43,6 +44,7 @@ class Exercise(db.Model):
     names: Mapped[list[AlsoKnownAs]] = relationship(order_by="AlsoKnownAs.position")
     dosages: Mapped[list[Dosage]] = relationship(order_by="Dosage.position")
     sections: Mapped[list[Section]] = relationship(order_by="Section.position")
+    steps: Mapped[list[Step]] = relationship(order_by="Step.position")
     cues: Mapped[list[Cue]] = relationship(order_by="Cue.position")
     mistakes: Mapped[list[Mistake]] = relationship(order_by="Mistake.position")
     ladder: Mapped[list[LadderStep]] = relationship(
@@ -106,6 +108,15 @@ class Section(db.Model):
     anchor: Mapped[str]
     heading: Mapped[str]
     html: Mapped[str]
+    position: Mapped[int]
+
+
+class Step(db.Model):
+    """One numbered how-to step as plain text (for structured data; the page shows the HTML)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    text: Mapped[str]
     position: Mapped[int]
 
 

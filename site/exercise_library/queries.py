@@ -217,6 +217,7 @@ def exercise_by_slug(slug: str) -> Exercise | None:
             selectinload(Exercise.names),
             selectinload(Exercise.dosages),
             selectinload(Exercise.sections),
+            selectinload(Exercise.steps),
             selectinload(Exercise.cues),
             selectinload(Exercise.mistakes),
             selectinload(Exercise.ladder),

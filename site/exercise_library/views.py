@@ -18,6 +18,7 @@ from sqlalchemy import select
 from . import queries
 from .db import db
 from .models import Assessment, Guide, Program, Term
+from .prescription import Prescription
 from .slugs import is_slug
 
 bp = Blueprint("pages", __name__)
@@ -82,6 +83,7 @@ def exercise_detail(slug: str):
         "exercises/detail.html",
         exercise=exercise,
         all_muscles=queries.known_terms().get("muscle", []),
+        prescription=Prescription.from_args(request.args),
     )
 
 
@@ -173,6 +175,11 @@ def dose(item) -> str:
     """'3 x 10 per leg', '3 x 30 s per leg': the way a coach writes a prescription."""
     amount = f"{item.reps}" if item.reps else f"{item.seconds} s"
     return f"{item.sets} x {amount}{' per leg' if item.per_leg else ''}"
+
+
+@bp.app_template_filter()
+def jsonld_step(text: str) -> dict:
+    return {"@type": "HowToStep", "text": text}
 
 
 def init_app(app: Flask) -> None:

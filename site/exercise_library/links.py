@@ -1,0 +1,33 @@
+"""Addresses as people share them: absolute URLs, canonical URLs and QR codes."""
+
+from __future__ import annotations
+
+import segno
+from flask import Flask, current_app, request, url_for
+from markupsafe import Markup, escape
+
+
+def absolute_url(path: str) -> str:
+    """*path* on this site's public address: SITE_URL if configured, else the request's host."""
+    base = current_app.config.get("SITE_URL") or request.host_url
+    return base.rstrip("/") + path
+
+
+def canonical_url(**args) -> str | None:
+    """The canonical address of the current page: its route with *args* and nothing else."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    return absolute_url(url_for(request.endpoint, **(request.view_args or {}), **args))
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """An inline SVG QR code (no style attributes, so the strict CSP holds)."""
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(scale=4, svgclass="qr", lineclass="qr-path", omitsize=True, title=label)
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(absolute_url)
+    app.add_template_global(canonical_url)
+    app.add_template_global(qr_svg)

@@ -1,0 +1,33 @@
+// Progressive enhancements that need a few lines of script. Every page works without them.
+"use strict";
+
+// "Copy link" beside each "#" self-link: the plain anchor already links to the spot; with
+// JavaScript a coach can also copy the full address (prescription included) in one click.
+function addCopyButtons() {
+  const status = document.getElementById("copy-status");
+  if (!navigator.clipboard || !status) return;
+  for (const anchor of document.querySelectorAll("a.self-link")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-link";
+    button.textContent = "Copy link";
+    // "Link to this cue" becomes "Copy link to this cue" for screen readers.
+    const label = anchor.querySelector(".visually-hidden")?.textContent || "Link";
+    button.setAttribute("aria-label", label.replace(/^Link/, "Copy link"));
+    button.addEventListener("click", async () => {
+      const url = new URL(anchor.getAttribute("href"), window.location.href);
+      try {
+        await navigator.clipboard.writeText(url.href);
+        status.textContent = "Link copied: " + url.href;
+        button.textContent = "Copied";
+      } catch {
+        status.textContent = "Could not copy; the link is in the address bar.";
+        window.location.hash = url.hash;
+      }
+      setTimeout(() => { button.textContent = "Copy link"; }, 2000);
+    });
+    anchor.after(button);
+  }
+}
+
+addCopyButtons();
