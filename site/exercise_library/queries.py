@@ -226,6 +226,34 @@ def exercise_by_slug(slug: str) -> Exercise | None:
     return db.session.scalars(statement).first()
 
 
+def exercises_for(slugs: set[str]) -> tuple[dict[str, Exercise], dict[str, str]]:
+    """The exercises for a set of slugs, current or former; and which former slugs were renamed."""
+    renamed = dict(
+        db.session.execute(
+            select(Alias.slug, Exercise.slug)
+            .join(Exercise, Exercise.id == Alias.exercise_id)
+            .where(Alias.slug.in_(slugs))
+        ).all()
+    )
+    wanted = (slugs - set(renamed)) | set(renamed.values())
+    statement = (
+        select(Exercise)
+        .where(Exercise.slug.in_(wanted))
+        .options(selectinload(Exercise.links), selectinload(Exercise.cues))
+    )
+    return {e.slug: e for e in db.session.scalars(statement)}, renamed
+
+
+def query_pairs(args: dict[str, list[str] | str]) -> list[tuple[str, str]]:
+    """Arguments for url_for as the (name, value) pairs of the query string they make."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in args.items():
+        pairs.extend((name, v) for v in value) if isinstance(value, list) else pairs.append(
+            (name, value)
+        )
+    return pairs
+
+
 def slug_for_alias(slug: str) -> str | None:
     statement = select(Exercise.slug).join(Alias, Alias.exercise_id == Exercise.id)
     return db.session.scalar(statement.where(Alias.slug == slug))

@@ -17,8 +17,10 @@ from sqlalchemy import select
 
 from . import queries
 from .db import db
+from .links import absolute_url
 from .models import Assessment, Guide, Program, Term
 from .prescription import Prescription
+from .sessions import SessionPlan
 from .slugs import is_slug
 
 bp = Blueprint("pages", __name__)
@@ -145,6 +147,58 @@ def guide(slug: str):
 def assessments():
     rows = db.session.scalars(select(Assessment).order_by(Assessment.position))
     return render_template("assessments/index.html", assessments=list(rows))
+
+
+def _session_plan(args) -> tuple[SessionPlan, dict]:
+    """The plan in *args* (after a builder action, if any), with only exercises that exist."""
+    plan = SessionPlan.from_args(args)
+    if operation := args.get("op", ""):
+        plan = plan.apply(operation)
+    exercises, renamed = queries.exercises_for({item.slug for item in plan.items})
+    return plan.only(set(exercises), renamed), exercises
+
+
+def _is_canonical(args: dict) -> bool:
+    return list(request.args.items(multi=True)) == queries.query_pairs(args)
+
+
+@bp.get("/session")
+def session_card():
+    """A printable session card. The link is the session: no accounts, nothing stored."""
+    plan, exercises = _session_plan(request.args)
+    canonical = url_for("pages.session_card", **plan.to_args())
+    if not _is_canonical(plan.to_args()):
+        return redirect(canonical, code=302)
+    return render_template(
+        "session/card.html", plan=plan, exercises=exercises, card_url=absolute_url(canonical),
+        builder_url=url_for("pages.session_builder", **plan.to_args()),
+    )  # fmt: skip
+
+
+@bp.get("/session/new")
+def session_builder():
+    """Build a card: pick from the library with the usual filters, set each prescription,
+    reorder. Every action is a plain GET, so it works without JavaScript."""
+    plan, exercises = _session_plan(request.args)
+    if request.args.get("op") == "open":
+        card = url_for("pages.session_card", **plan.to_args())
+        if is_htmx_request():
+            return "", 200, {"HX-Redirect": card}
+        return redirect(card, code=302)
+    filters, terms = queries.parse_filters(request.args)
+    args = {**plan.to_args(), **filters.to_args()}
+    canonical = url_for("pages.session_builder", **args)
+    if not is_htmx_request() and not _is_canonical(args):
+        return redirect(canonical, code=302)
+    result = queries.search(filters, terms)
+    response = render_page_or_fragment(
+        "session/builder.html", "session/_builder.html", plan=plan, exercises=exercises,
+        result=result, filters=filters, terms=terms,
+        card_url=url_for("pages.session_card", **plan.to_args()),
+    )  # fmt: skip
+    if is_htmx_request():
+        response.headers["HX-Push-Url"] = canonical
+    return response
 
 
 @bp.get("/healthz")

@@ -31,3 +31,8 @@ function addCopyButtons() {
 }
 
 addCopyButtons();
+
+// A "Print" button where a page offers one (the CSP forbids inline onclick handlers).
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.addEventListener("click", () => window.print());
+}
