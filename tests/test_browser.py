@@ -56,7 +56,7 @@ def test_filters_swap_in_place_and_push_the_url(page: Page, live_server: str, cs
     page.wait_for_url(re.compile(r"\?phase=beginner&equipment=none$"))
     count(page).to_have_text(re.compile(r"3 exercises"))
     assert page.evaluate("window.notReloaded") is True, "the filter reloaded the page"
-    expect(page.locator("label[for=equipment-box] .count")).to_have_text("(1)")
+    expect(page.locator("label[for=equipment-box] .count")).to_have_text("(1 result)")
 
     page.reload()
     count(page).to_have_text(re.compile(r"3 exercises"))
@@ -119,3 +119,16 @@ def test_the_same_flow_without_javascript(browser, live_server: str):
     count(page).to_have_text(re.compile(r"3 exercises"))
     expect(page.locator("#phase-beginner")).to_be_checked()
     context.close()
+
+
+def test_show_more_appends_the_next_page_in_place(page: Page, live_server: str, monkeypatch):
+    monkeypatch.setattr("exercise_library.queries.PAGE_SIZE", 4)
+    # An address no other test renders: the live server's page cache outlives one test.
+    page.goto(f"{live_server}/exercises?sort=title")
+    page.evaluate("window.notReloaded = true")
+    expect(page.locator(".cards .card")).to_have_count(4)
+    page.click("#load-more a")
+    expect(page.locator(".cards .card")).to_have_count(6)
+    expect(page.locator("#load-more")).to_have_count(0)
+    assert page.evaluate("window.notReloaded") is True
+    assert page.url.endswith("/exercises?sort=title")

@@ -208,4 +208,5 @@ def test_sitemap_lists_every_exercise(client):
 def test_robots_points_at_the_sitemap(client):
     text = client.get("/robots.txt").get_data(as_text=True)
     assert "Sitemap: http://localhost/sitemap.xml" in text
-    assert "Disallow: /*?" in text
+    assert "Disallow: /api/" in text and "Disallow: /session" in text
+    assert "Disallow: /*?" not in text

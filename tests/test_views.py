@@ -72,7 +72,7 @@ def test_facet_counts_and_checked_state_are_rendered(client):
     assert beginner.has_attr("checked")
     assert not page.find("input", id="phase-intermediate").has_attr("checked")
     label = page.find("label", attrs={"for": "equipment-box"})
-    assert label.select_one(".count").get_text() == "(1)"
+    assert label.select_one(".count").get_text() == "(1 result)"
     assert page.find(id="result-count").get_text(" ", strip=True) == "3 exercises"
 
 
@@ -80,7 +80,7 @@ def test_chip_removes_one_value_and_keeps_the_rest(client):
     page = soup(client.get("/exercises?phase=beginner&equipment=none&q=hinge"))
     chip = page.find("a", id="remove-phase-beginner")
     assert chip["href"] == "/exercises?equipment=none&q=hinge"
-    assert chip["hx-get"] == chip["href"]
+    assert chip["data-hx-get"] == chip["href"]
 
 
 def test_no_results_says_so_and_offers_to_clear(client):
@@ -281,4 +281,31 @@ def test_library_body_map_links_toggle_one_muscle_keeping_the_rest(client):
     assert core["aria-current"] == "true"
     glutes = page.select_one("a.bm-m-glute-med")
     assert glutes["href"] == "/exercises?phase=beginner&muscle=glute-med&muscle=core"
-    assert glutes["hx-get"] == glutes["href"]
+    assert glutes["data-hx-get"] == glutes["href"]
+
+
+def test_long_results_are_paged_with_plain_links(client, monkeypatch):
+    monkeypatch.setattr("exercise_library.queries.PAGE_SIZE", 4)
+    first = soup(client.get("/exercises?muscle=glute-max"))
+    assert len(first.select(".cards .card")) == 4
+    assert first.find(id="result-count").get_text(" ", strip=True) == "5 exercises"
+    assert first.find("a", rel="next")["href"] == "/exercises?muscle=glute-max&page=2"
+    more = first.select_one("#load-more a")
+    assert more["data-hx-get"] == more["href"] == "/exercises?muscle=glute-max&page=2"
+    assert more["data-hx-select"] == "#results-list > li"
+    second = soup(client.get("/exercises?muscle=glute-max&page=2"))
+    assert len(second.select(".cards .card")) == 1
+    assert second.select_one("#results-list")["start"] == "5"
+    assert second.find("a", rel="prev")["href"] == "/exercises?muscle=glute-max"
+    assert second.select_one("#load-more") is None
+
+
+def test_changing_a_filter_returns_to_the_first_page(client, monkeypatch):
+    monkeypatch.setattr("exercise_library.queries.PAGE_SIZE", 4)
+    page = soup(client.get("/exercises?muscle=glute-max&page=2"))
+    assert "page=" not in page.find("a", id="remove-muscle-glute-max")["href"]
+
+
+def test_an_impossible_page_falls_back_to_the_first(client):
+    response = client.get("/exercises?page=-3", follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == "/exercises"

@@ -51,6 +51,8 @@ def api_exercises():
             "sort": filters.sort,
         },
         count=result.total,
+        page=filters.page,
+        pages=result.pages,
         facets={
             facet: [
                 {
@@ -143,11 +145,13 @@ def sitemap():
 
 @bp.get("/robots.txt")
 def robots():
-    # Filtered lists are endless combinations of the same exercises: crawl the pages instead.
+    # Filtered lists are real pages people share, so they stay crawlable (their facet links
+    # carry rel="nofollow" to keep crawlers off endless combinations). Session cards belong
+    # to whoever holds the link, and the API is not for search engines.
     lines = [
         "User-agent: *",
-        "Disallow: /*?",
         "Disallow: /api/",
+        "Disallow: /session",
         f"Sitemap: {absolute_url(url_for('machine.sitemap'))}",
         "",
     ]

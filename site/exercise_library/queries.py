@@ -21,6 +21,8 @@ FACETS = ("phase", "equipment", "muscle")
 FACET_LABELS = {"phase": "Phase", "equipment": "Equipment", "muscle": "Target muscle"}
 SORTS = {"level": "Easiest first", "title": "A to Z", "relevance": "Best match"}
 MAX_QUERY_LENGTH = 200
+PAGE_SIZE = 30
+MAX_PAGE = 10_000
 MAX_QUERY_WORDS = 12
 
 _fts = table("exercise_fts")
@@ -33,6 +35,7 @@ class Filters:
     selected: dict[str, tuple[str, ...]] = field(default_factory=dict)
     q: str = ""
     sort: str = "level"
+    page: int = 1
     # Each facet's known values in taxonomy order, so toggled links come out canonical.
     known: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -50,7 +53,9 @@ class Filters:
         sort = args.get("sort", "", type=str)
         if sort not in SORTS or (sort == "relevance" and not search_words(q)):
             sort = "relevance" if search_words(q) else "level"
-        return cls(selected, q, sort, known)
+        page = args.get("page", 1, type=int)
+        page = page if 1 <= page <= MAX_PAGE else 1
+        return cls(selected, q, sort, page, known)
 
     def default_sort(self) -> str:
         return "relevance" if search_words(self.q) else "level"
@@ -62,6 +67,15 @@ class Filters:
             args["q"] = self.q
         if self.sort != self.default_sort():
             args["sort"] = self.sort
+        if self.page > 1:
+            args["page"] = str(self.page)
+        return args
+
+    def on_page(self, page: int) -> dict[str, list[str] | str]:
+        args = self.to_args()
+        args.pop("page", None)
+        if page > 1:
+            args["page"] = str(page)
         return args
 
     def arg_pairs(self) -> list[tuple[str, str]]:
@@ -76,6 +90,7 @@ class Filters:
     def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
         """The arguments with *slug* added to or removed from *facet*, the rest kept."""
         args = self.to_args()
+        args.pop("page", None)  # a different filter starts again from the first page
         values = list(self.selected.get(facet, ()))
         values = [v for v in values if v != slug] if slug in values else [*values, slug]
         order = self.known.get(facet, [])
@@ -112,10 +127,20 @@ class SearchResult:
     filters: Filters
     exercises: list[Exercise]
     facets: dict[str, list[FacetValue]]
+    total: int
 
     @property
-    def total(self) -> int:
-        return len(self.exercises)
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def first_number(self) -> int:
+        """The list number of the first result on this page."""
+        return (self.filters.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.filters.page < self.pages
 
 
 def search_words(q: str) -> list[str]:
@@ -184,7 +209,12 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
         statement = statement.order_by(Exercise.title)
     else:
         statement = statement.order_by(Exercise.level, Exercise.title)
-    exercises = list(db.session.scalars(statement).unique())
+    total = (
+        db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+        or 0
+    )
+    offset = (filters.page - 1) * PAGE_SIZE
+    exercises = list(db.session.scalars(statement.limit(PAGE_SIZE).offset(offset)).unique())
 
     facets = {}
     for facet in FACETS:
@@ -205,7 +235,7 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
             FacetValue(term, counts.get(term.slug, 0), filters.is_active(facet, term.slug))
             for term in terms.get(facet, [])
         ]
-    return SearchResult(filters, exercises, facets)
+    return SearchResult(filters, exercises, facets, total)
 
 
 def exercise_by_slug(slug: str) -> Exercise | None:

@@ -53,7 +53,8 @@ def exercise_list():
     # A form sends every field, empty or default ones too; the address people copy and
     # share should hold only what matters, in one order.
     canonical = url_for("pages.exercise_list", **filters.to_args())
-    if not is_htmx_request() and list(request.args.items(multi=True)) != filters.arg_pairs():
+    is_canonical = list(request.args.items(multi=True)) == filters.arg_pairs()
+    if not is_htmx_request() and not is_canonical:
         return redirect(canonical, code=302)
     result = queries.search(filters, terms)
 
@@ -65,7 +66,9 @@ def exercise_list():
         facet_labels=queries.FACET_LABELS, sorts=queries.SORTS,
         toggle_muscle_url=toggle_muscle_url,
     )  # fmt: skip
-    if is_htmx_request():
+    if is_htmx_request() and not is_canonical:
+        # The form sends empty and default fields too; the history entry gets the clean
+        # address. A canonical request (a "Show more" link) pushes nothing.
         response.headers["HX-Push-Url"] = canonical
     return response
 

@@ -1,0 +1,156 @@
+"""Accessibility in a real Chromium: axe-core on every page type, light and dark, and the
+filter-then-open flow with the keyboard alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, serve
+from .conftest import LIBRARY
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+
+# One address per page type, against the fixture library in tests/library. The ids name the
+# template under test, so a failure reads as "...violations[dark-chromium-exercise]", not as
+# a URL to decode.
+PAGES = {
+    "home": "/",
+    "library": "/exercises",
+    "filtered": "/exercises?phase=beginner&equipment=none",
+    "exercise": "/exercises/hinge-basic",
+    "phase": "/phases/beginner",
+    "equipment": "/equipment/box",
+    "muscle": "/muscles/core",
+    "family": "/families/hinge",
+    "guides": "/guides",
+    "guide": "/guides/scheduling",
+    "assessments": "/assessments",
+    "not-found": "/exercises/no-such-exercise",
+}
+
+# Bounds the keyboard walk, so a focus trap or a missing target fails fast with a message
+# instead of pressing Tab forever. The fixture pages have far fewer stops than this.
+MAX_TAB_STOPS = 80
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: playwright cannot download its own build here, and these tests
+    # must run (never skip) wherever `make test` runs, which installs it.
+    assert CHROMIUM.exists(), (
+        "Chromium is missing: `make test` installs it (apt-get install chromium)"
+    )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(built_index: Path) -> Iterator[str]:
+    """The fixture library served on loopback for the whole session."""
+    with serve(LIBRARY, built_index) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["light", "dark"])
+def scheme_context(request: pytest.FixtureRequest, browser: Browser) -> Iterator[BrowserContext]:
+    """One browser context per colour scheme, shared by the module's pages to keep it quick.
+
+    The site's Content-Security-Policy allows scripts from 'self' only, and
+    add_script_tag(path=...) injects axe as an inline script, so the context bypasses CSP;
+    that changes nothing axe inspects.
+    """
+    context = browser.new_context(color_scheme=request.param, bypass_csp=True)
+    yield context
+    context.close()
+
+
+def tidy_summary(summary: str) -> str:
+    """axe's failureSummary on one line: its headings ("Fix any of the following:") kept,
+    its checks, one per line in the original, separated by semicolons."""
+    parts: list[str] = []
+    for line in filter(None, (raw.strip() for raw in summary.splitlines())):
+        if parts and not parts[-1].endswith(":"):
+            parts[-1] += ";"
+        parts.append(line)
+    return " ".join(parts)
+
+
+def format_violations(violations: list[dict]) -> str:
+    """One paragraph per rule: id, impact, what it means, where, and axe's own summary."""
+    lines: list[str] = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(" >> ".join(t) if isinstance(t, list) else t for t in node["target"])
+            lines.append(f"    at {target}: {tidy_summary(node.get('failureSummary', ''))}")
+    return "\n".join(lines)
+
+
+def run_axe(page: Page) -> list[dict]:
+    """Inject the vendored axe-core into *page* and return its violations under axe's default
+    rule set (WCAG A and AA rules plus best practices; experimental and AAA rules are off)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_axe_finds_no_violations(scheme_context: BrowserContext, live_server: str, path: str):
+    page = scheme_context.new_page()
+    try:
+        response = page.goto(f"{live_server}{path}", wait_until="load")
+        assert response is not None
+        expected = 404 if path == PAGES["not-found"] else 200
+        assert response.status == expected, f"{path} answered {response.status}"
+        violations = run_axe(page)
+    finally:
+        page.close()
+    assert not violations, (
+        f"axe found {len(violations)} rule(s) violated on {path}:\n{format_violations(violations)}"
+    )
+
+
+def tab_to(page: Page, predicate: str, what: str) -> None:
+    """Press Tab until the focused element satisfies the JavaScript *predicate* (given the
+    element as `el`), listing the stops on the way if it is never reached."""
+    visited: list[str] = []
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => !!el && ({predicate}))(document.activeElement)"):
+            return
+        visited.append(
+            page.evaluate(
+                "(el => el ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')"
+                " + (el.getAttribute('href') ? '[href=' + el.getAttribute('href') + ']' : '')"
+                " : 'nothing')(document.activeElement)"
+            )
+        )
+    pytest.fail(f"{what} was not reached in {MAX_TAB_STOPS} Tab presses; focus went: {visited}")
+
+
+def test_keyboard_alone_filters_and_opens_an_exercise(page: Page, live_server: str):
+    page.goto(f"{live_server}/exercises")
+
+    tab_to(page, "el.id === 'phase-beginner'", "The Beginner phase checkbox")
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"/exercises\?phase=beginner$"))
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"4 exercises"))
+    # htmx swapped the region the checkbox lives in: focus must survive, or a keyboard user
+    # is thrown back to the top of the page after every filter.
+    expect(page.locator("#phase-beginner")).to_be_focused()
+    expect(page.locator("#phase-beginner")).to_be_checked()
+
+    tab_to(page, "el.matches('.card-title a')", "An exercise link in the results")
+    href = page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"{re.escape(href)}$"))
+    assert re.search(r"/exercises/[a-z0-9-]+$", page.url), page.url
+    expect(page.locator("h1")).to_be_visible()
