@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test setup check index lint format clean
+.PHONY: run test setup check index lint format clean audit publish
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +34,20 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+## Accessibility (axe, light and dark, phone and desktop), HTML validity (Nu HTML Checker) and
+## Lighthouse mobile over every page type of the real site; report in build/audit/report.md.
+## Fetches vnu.jar and Lighthouse into build/tools/ on first use (needs Java and npm).
+audit: $(STAMP) $(CHROMIUM)
+	$(BIN)/python tools/audit.py
+
 check: $(STAMP)
 	$(FLASK) check
 
 index: $(STAMP)
 	$(FLASK) index
+
+publish: $(STAMP)
+	$(FLASK) publish
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -32,6 +32,9 @@ PAGES = {
     "guides": "/guides",
     "guide": "/guides/scheduling",
     "assessments": "/assessments",
+    "prescription": "/exercises/hinge-basic?rx=3x8&tempo=3-1-1&note=Weaker+leg+first",
+    "session-card": "/session?title=Tuesday&e1=hinge-basic&rx1=3+x+8&e2=box-step&rx2=4+x+6",
+    "session-builder": "/session/new?e1=hinge-basic&rx1=3+x+8&e2=box-step",
     "not-found": "/exercises/no-such-exercise",
 }
 

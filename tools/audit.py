@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -86,6 +87,9 @@ PAGES = {
     "guides": "/guides",
     "guide": "/guides/scheduling-strength-around-running",
     "assessments": "/assessments",
+    "prescription": "/exercises/single-leg-rdl?rx=3x8&tempo=3-1-1&note=Weaker+leg+first",
+    "session-card": "/session?title=Tuesday&e1=single-leg-rdl&rx1=3+x+8&e2=bulgarian-split-squat&rx2=4+x+6",
+    "session-builder": "/session/new?e1=single-leg-rdl&rx1=3+x+8&e2=bulgarian-split-squat",
     # Under /exercises/ so the 404 page's pre-filled search is rendered too.
     "not-found": "/exercises/no-such-exercise",
 }
@@ -124,15 +128,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--allow-hx-attributes",
         action=argparse.BooleanOptionalAction,
-        default=True,
+        default=False,
         help="drop vnu's errors about hx-* attributes, counting them in the report "
-        "(default: on; --no-allow-hx-attributes reports them as errors)",
+        "(default: off: the templates use data-hx-*, which validates)",
     )
     parser.add_argument(
         "--lighthouse",
         action=argparse.BooleanOptionalAction,
         default=True,
         help="run Lighthouse (about 15 s a page); --no-lighthouse skips it and fails the audit",
+    )
+    parser.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        default=3,
+        help="Lighthouse runs per page; the median score counts, as Lighthouse CI does (default 3)",
     )
     args = parser.parse_args(argv)
     missing = missing_prerequisites()
@@ -155,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             html_files = browse(audit, base_url)
             check_html(audit, html_files, allow_hx=args.allow_hx_attributes)
             if args.lighthouse:
-                run_lighthouse(audit, base_url)
+                run_lighthouse(audit, base_url, args.lighthouse_runs)
             else:
                 audit.failures.append("Lighthouse was skipped (--no-lighthouse)")
     except ContentError as error:
@@ -416,7 +426,7 @@ def ensure_lighthouse() -> Path:
     return binary
 
 
-def run_lighthouse(audit: Audit, base_url: str) -> None:
+def run_lighthouse(audit: Audit, base_url: str, runs: int = 3) -> None:
     """Lighthouse's default (mobile, simulated throttling) run on the pages people land on."""
     binary = ensure_lighthouse()
     audit.tools["lighthouse"] = LIGHTHOUSE_VERSION
@@ -424,34 +434,41 @@ def run_lighthouse(audit: Audit, base_url: str) -> None:
     for name in LIGHTHOUSE_PAGES:
         path = PAGES[name]
         output = AUDIT / f"lighthouse-{name}"
-        run = subprocess.run(
-            [
-                str(binary),
-                base_url + path,
-                "--output=json",
-                "--output=html",
-                f"--output-path={output}",
-                f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
-                "--chrome-flags=" + " ".join(["--headless", *CHROMIUM_ARGS]),
-                "--quiet",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if run.returncode != 0:
+        command = [
+            str(binary),
+            base_url + path,
+            "--output=json",
+            "--output=html",
+            f"--output-path={output}",
+            f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+            "--chrome-flags=" + " ".join(["--headless", *CHROMIUM_ARGS]),
+            "--quiet",
+        ]
+        # Performance on a shared 2-core machine is noisy: score each category by the
+        # median of several runs rather than by one unlucky sample.
+        samples: dict[str, list[float]] = {c: [] for c in LIGHTHOUSE_CATEGORIES}
+        run = None
+        for _ in range(max(1, runs)):
+            run = subprocess.run(command, env=env, capture_output=True, text=True)
+            if run.returncode != 0:
+                break
+            sample = json.loads(output.with_suffix(".report.json").read_text())
+            for category in LIGHTHOUSE_CATEGORIES:
+                samples[category].append(sample["categories"][category]["score"] or 0.0)
+        if run is not None and run.returncode != 0:
             # One page Chrome could not load should not hide the others' scores.
             tail = " ".join(run.stderr.split()[-40:])
             audit.lighthouse.append({"page": name, "path": path, "error": tail})
             audit.failures.append(f"Lighthouse could not run on {path}: {tail}")
             continue
         report = json.loads(output.with_suffix(".report.json").read_text())
-        scores = {c: report["categories"][c]["score"] for c in LIGHTHOUSE_CATEGORIES}
+        scores = {c: statistics.median(values) for c, values in samples.items()}
         audit.lighthouse.append(
             {
                 "page": name,
                 "path": path,
                 "scores": scores,
+                "runs": len(samples[LIGHTHOUSE_CATEGORIES[0]]),
                 "lost_points": lost_points(report),
                 "form_factor": report["configSettings"]["formFactor"],
                 "warnings": report.get("runWarnings", []),
