@@ -132,3 +132,22 @@ def test_show_more_appends_the_next_page_in_place(page: Page, live_server: str, 
     expect(page.locator("#load-more")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True
     assert page.url.endswith("/exercises?sort=title")
+
+
+def test_filters_fold_on_a_phone_and_stay_as_the_visitor_left_them(browser, live_server: str):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server}/exercises?sort=level")
+    panel = page.locator("details.facet-panel")
+    expect(panel).not_to_have_attribute("open", "")
+    page.click(".facet-panel > summary")
+    page.check("#phase-beginner")
+    page.wait_for_url(re.compile(r"phase=beginner"))
+    expect(panel).to_have_attribute("open", "")
+    expect(page.locator("#phase-beginner")).to_be_focused()
+    page.click(".facet-panel > summary")
+    page.fill("#q", "hinge")
+    page.wait_for_url(re.compile(r"q=hinge"))
+    count(page).to_have_text(re.compile(r"1 exercise matching"))
+    expect(panel).not_to_have_attribute("open", "")
+    context.close()

@@ -309,3 +309,35 @@ def test_changing_a_filter_returns_to_the_first_page(client, monkeypatch):
 def test_an_impossible_page_falls_back_to_the_first(client):
     response = client.get("/exercises?page=-3", follow_redirects=True)
     assert response.status_code == 200 and response.request.path == "/exercises"
+
+
+def test_exercise_page_draws_its_ladder(client):
+    rungs = soup(client.get("/exercises/hinge-basic")).select(".ladder-diagram > ol > li")
+    assert [r.select_one(".rung-label").get_text() for r in rungs] == [
+        "Easier",
+        "This exercise",
+        "Harder",
+    ]
+    assert rungs[0].a["href"] == "/exercises/balance-hold"
+    assert rungs[1]["aria-current"] == "step"
+    assert rungs[2].a["href"] == "/exercises/loaded-hinge"
+
+
+def test_phase_page_shows_the_weeks_at_a_glance(client):
+    glance = soup(client.get("/phases/intermediate")).select_one(".weeks-glance")
+    current = glance.select_one(".is-current")
+    assert current.select_one(".glance-label").get_text() == "Intermediate"
+    assert [li.get_text() for li in current.select(".glance-weeks li")] == ["5", "6", "7", "8"]
+    advanced = glance.select(".glance-phase")[2]
+    assert [li.get_text() for li in advanced.select(".glance-weeks li")][-1] == "12+"
+
+
+def test_pages_link_an_icon_and_a_manifest(client):
+    page = soup(client.get("/"))
+    manifest = page.find("link", rel="manifest")["href"]
+    with client.get(manifest) as response:
+        assert response.status_code == 200
+        assert (
+            response.get_json(force=True)["icons"][0]["src"]
+            == page.find("link", rel="icon")["href"]
+        )

@@ -36,3 +36,19 @@ addCopyButtons();
 for (const button of document.querySelectorAll("[data-print]")) {
   button.addEventListener("click", () => window.print());
 }
+
+// On a phone the filter panel starts folded so the results come first. The server always
+// sends it open (so it works without JavaScript and htmx can give focus back to a checkbox
+// after a swap); here the visitor's own choice is kept across swaps.
+const NARROW = window.matchMedia("(max-width: 51.99rem)");
+let filtersOpen = !NARROW.matches;
+
+function applyFilterPanelState() {
+  const panel = document.querySelector(".facet-panel");
+  if (!panel || !NARROW.matches) return;
+  panel.open = filtersOpen;
+  panel.addEventListener("toggle", () => { filtersOpen = panel.open; });
+}
+
+applyFilterPanelState();
+document.addEventListener("htmx:after:swap", applyFilterPanelState);
