@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, insert, text
+from sqlalchemy import Connection, Table, create_engine, insert, text
 
 from . import models
 from .db import db
@@ -86,6 +86,16 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
+def _bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert many rows through the driver directly: the schema is the models', but at ten
+    thousand exercises SQLAlchemy's per-row parameter handling would double the build."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    connection.exec_driver_sql(sql, [tuple(row[column] for column in columns) for row in rows])
+
+
 def _dose_row(dose: Dose) -> dict:
     return {
         "sets": dose.sets, "reps": dose.reps, "seconds": dose.seconds, "per_leg": dose.per_leg,
@@ -94,7 +104,6 @@ def _dose_row(dose: Dose) -> dict:
 
 
 def _write(connection: Connection, library: Library, seconds_so_far: float) -> None:
-    from .markup import render_inline
 
     term_ids: dict[tuple[str, str], int] = {}
     term_rows = []
@@ -164,7 +173,7 @@ def _write(connection: Connection, library: Library, seconds_so_far: float) -> N
         for position, (direction, step) in enumerate(steps):
             rows["ladder"].append({
                 "exercise_id": exercise_id, "target_id": exercise_ids[step.exercise],
-                "direction": direction, "criterion_html": render_inline(step.when),
+                "direction": direction, "criterion_html": step.when_html,
                 "position": position,
             })  # fmt: skip
         by_anchor = {s.anchor: s.text for s in exercise.body.sections}
@@ -187,11 +196,10 @@ def _write(connection: Connection, library: Library, seconds_so_far: float) -> N
     for table, key in (
         (models.Exercise, "exercise"), (models.ExerciseTerm, "exercise_term"),
         (models.AlsoKnownAs, "names"), (models.Alias, "alias"), (models.Dosage, "dosage"),
-        (models.Section, "section"), (models.Step, "step"), (models.Cue, "cue"), (models.Mistake, "mistake"),
-        (models.LadderStep, "ladder"),
+        (models.Section, "section"), (models.Step, "step"), (models.Cue, "cue"),
+        (models.Mistake, "mistake"), (models.LadderStep, "ladder"),
     ):  # fmt: skip
-        if rows[key]:
-            connection.execute(insert(table), rows[key])
+        _bulk_insert(connection, table.__table__, rows[key])
 
     connection.exec_driver_sql(
         f"CREATE VIRTUAL TABLE exercise_fts USING fts5({', '.join(FTS_COLUMNS)}, "

@@ -6,8 +6,10 @@ problems, `index` refuses to build while there are any and otherwise stores the 
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import difflib
+import functools
 import hashlib
 import os
 from collections.abc import Iterable
@@ -57,7 +59,8 @@ class Dose:
 class LadderStep:
     exercise: str
     when: str
-    line: int
+    where: tuple[str | int, ...]  # its place in the YAML, turned into a line only when reported
+    when_html: str = ""
 
 
 @dataclass
@@ -77,9 +80,13 @@ class Exercise:
     also_known_as: list[str]
     aliases: list[str]
     body: markup.Body
-    alias_lines: dict[str, int] = field(default_factory=dict)
+    document: Document | None = field(default=None, repr=False)
     body_first_line: int = 0
     updated: str | None = None  # ISO date of the last meaningful edit, for the feed
+
+    def line(self, where: tuple[str | int, ...]) -> int:
+        """The file line of a front-matter value (composing the YAML again: errors only)."""
+        return self.document.line_of(where) if self.document else 1
 
 
 @dataclass
@@ -543,14 +550,14 @@ def read_exercise(
             target = check.text(step, "exercise", where)
             when = check.text(step, "when", where)
             if target is not None and when is not None:
-                steps.append(LadderStep(target, when, check.line((*where, "exercise"))))
+                steps.append(
+                    LadderStep(target, when, (*where, "exercise"), markup.render_inline(when))
+                )
         ladders[direction] = steps
     updated = read_date(check, data, "updated")
     also_known_as = check.text_list(data, "also_known_as")
     aliases = check.text_list(data, "aliases")
-    alias_lines = {}
     for index, alias in enumerate(aliases):
-        alias_lines[alias] = check.line(("aliases", index))
         if not is_slug(alias):
             check.report(
                 ("aliases", index), f"alias '{alias}' is not a slug: use '{slugify(alias)}'"
@@ -579,7 +586,7 @@ def read_exercise(
             slug=slug, path=shown, title=title, summary=summary, family=family_slug,
             phases=phases, equipment=equipment, primary=primary, secondary=secondary,
             dosage=dosage, progressions=ladders["progressions"], regressions=ladders["regressions"],
-            also_known_as=also_known_as, aliases=aliases, body=body, alias_lines=alias_lines,
+            also_known_as=also_known_as, aliases=aliases, body=body, document=document,
             body_first_line=document.body_first_line, updated=updated,
         ),
         problems,
@@ -748,6 +755,22 @@ def content_version(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+PARALLEL_FROM = 300  # below this, starting worker processes costs more than it saves
+
+
+def _read_all(
+    paths: list[Path], root: Path, terms: dict[str, dict[str, Term]]
+) -> list[tuple[Exercise | None, list[Problem]]]:
+    """Read every exercise file, on all cores when there are enough of them. Each file is
+    read on its own, so the work splits cleanly; links between files are checked after."""
+    read = functools.partial(read_exercise, root=root, terms=terms)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return [read(path) for path in paths]
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(read, paths, chunksize=max(16, len(paths) // (workers * 8))))
+
+
 def load_library(root: Path) -> tuple[Library, list[Problem]]:
     """Read everything under *root*; return the library and every problem found, sorted."""
     root = Path(root)
@@ -755,18 +778,19 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     terms = read_taxonomy(root / "taxonomy.yml", problems)
 
     exercises: dict[str, Exercise] = {}
+    paths = []
     for path in sorted((root / "exercises").glob("*")):
-        if path.suffix != ".md":
-            if not path.name.startswith("."):
-                problems.append(
-                    Problem(
-                        _display(path),
-                        1,
-                        "only .md files belong in exercises/: rename it or move it out",
-                    )
+        if path.suffix == ".md":
+            paths.append(path)
+        elif not path.name.startswith("."):
+            problems.append(
+                Problem(
+                    _display(path),
+                    1,
+                    "only .md files belong in exercises/: rename it or move it out",
                 )
-            continue
-        exercise, file_problems = read_exercise(path, root, terms)
+            )
+    for exercise, file_problems in _read_all(paths, root, terms):
         problems.extend(file_problems)
         if exercise is not None:
             exercises[exercise.slug] = exercise
@@ -851,13 +875,13 @@ def check_links(library: Library, root: Path) -> list[Problem]:
     files = _all_exercise_slugs(root)
     owners: dict[str, str] = {}
     for exercise in library.exercises.values():
-        for alias in exercise.aliases:
-            line = exercise.alias_lines.get(alias, 1)
+        for index, alias in enumerate(exercise.aliases):
+            where = ("aliases", index)  # a line only if there is something to report
             if alias in files:
                 problems.append(
                     Problem(
                         exercise.path,
-                        line,
+                        exercise.line(where),
                         f"alias '{alias}' is also the slug of exercises/{alias}.md: remove the alias or rename that file",
                     )
                 )
@@ -865,7 +889,7 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                 problems.append(
                     Problem(
                         exercise.path,
-                        line,
+                        exercise.line(where),
                         f"alias '{alias}' is already an alias of '{owners[alias]}': keep it in one file",
                     )
                 )
@@ -879,7 +903,7 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                     problems.append(
                         Problem(
                             exercise.path,
-                            step.line,
+                            exercise.line(step.where),
                             f"'{exercise.slug}' lists itself in {direction}: link a different exercise",
                         )
                     )
@@ -887,7 +911,9 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                     hint = unknown_message("exercise", step.exercise, sorted(files))
                     if step.exercise in owners:
                         hint = f"'{step.exercise}' is a former slug: link '{owners[step.exercise]}' instead"
-                    problems.append(Problem(exercise.path, step.line, f"{direction}: {hint}"))
+                    problems.append(
+                        Problem(exercise.path, exercise.line(step.where), f"{direction}: {hint}")
+                    )
         problems.extend(
             _check_body_links(
                 exercise.path, exercise.body, exercise.body_first_line, library, files, owners
@@ -986,7 +1012,11 @@ def _check_cycles(library: Library) -> list[Problem]:
                 if key not in reported:
                     reported.add(key)
                     exercise = library.exercises[slug]
-                    line = next(s.line for s in exercise.progressions if s.exercise == target)
+                    line = next(
+                        exercise.line(s.where)
+                        for s in exercise.progressions
+                        if s.exercise == target
+                    )
                     problems.append(
                         Problem(
                             exercise.path,
