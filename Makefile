@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
+WRK := /usr/bin/wrk
 
-.PHONY: run test setup check index lint format clean audit publish
+.PHONY: run test setup check index lint format clean audit publish serve bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +24,11 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# nginx (the scale-out test and the benchmark) and wrk (the benchmark) from Debian.
+$(NGINX) $(WRK):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk
+
 ## Build the index (a broken content file is reported and the last good index kept), then
 ## serve the site on http://127.0.0.1:5000.
 run: $(STAMP)
@@ -29,10 +36,19 @@ run: $(STAMP)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Lint, then every test, browser tests included.
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(NGINX)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## Production serving: gunicorn on http://127.0.0.1:8000 (PORT=8001 WORKERS=4 make serve).
+serve: $(STAMP)
+	-$(FLASK) index
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+## The benchmark, not a test (about 10 minutes; BENCH_ARGS=--quick for 2): bench/results/latest.md
+bench: $(STAMP) $(NGINX) $(WRK)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## Accessibility (axe, light and dark, phone and desktop), HTML validity (Nu HTML Checker) and
 ## Lighthouse mobile over every page type of the real site; report in build/audit/report.md.

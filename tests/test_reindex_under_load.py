@@ -73,13 +73,13 @@ def gunicorn(library_copy: Path, tmp_path: Path):
         assert process.poll() is None, log.read_text()
         assert time.monotonic() < deadline, "gunicorn did not start"
         time.sleep(0.1)
-    yield port, index
+    yield port, index, log
     process.terminate()
     process.wait(timeout=10)
 
 
 def test_twenty_rebuilds_under_load_fail_no_request(gunicorn, library_copy: Path):
-    port, index = gunicorn
+    port, index, log = gunicorn
     source = library_copy / "exercises" / "box-step.md"
     original = source.read_text()
     versions_seen: dict[str, set[str]] = {}
@@ -123,6 +123,8 @@ def test_twenty_rebuilds_under_load_fail_no_request(gunicorn, library_copy: Path
             thread.join()
 
     assert failures == []
+    # One access-log line per request, in the combined format.
+    assert re.search(r'127\.0\.0\.1 - - \[[^]]+\] "GET /exercises/box-step HTTP/1\.1" 200 \d+', log.read_text())
     assert len(versions_seen) == 2, versions_seen
     # Wholly from one index: each version only ever showed one title.
     assert all(len(titles) == 1 for titles in versions_seen.values()), versions_seen

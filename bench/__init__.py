@@ -1,0 +1,1 @@
+"""The benchmark: synthetic corpora, load runs against gunicorn and nginx, a soak."""

@@ -1,0 +1,1 @@
+"""Deployment: the nginx template and its renderer, and a local scale-out runner."""

@@ -1,0 +1,36 @@
+"""gunicorn settings for `make serve` and for every node of the scale-out setup.
+
+    gunicorn -c gunicorn.conf.py                 # http://127.0.0.1:8000, one worker per core
+    PORT=8001 WORKERS=2 gunicorn -c gunicorn.conf.py
+
+The index and content folders come from EXERCISE_LIBRARY_INDEX_PATH and
+EXERCISE_LIBRARY_CONTENT_DIR (read by create_app), so several nodes can run side by side,
+each with its own index built from the same content.
+"""
+
+import os
+from pathlib import Path
+
+# Import wsgi:app from the repository whatever the current directory is.
+chdir = str(Path(__file__).resolve().parent)
+wsgi_app = "wsgi:app"
+
+# Loopback only, always: gunicorn itself would listen on 0.0.0.0 when PORT is set. The
+# public side is nginx (deploy/nginx.conf), which buffers slow clients for the sync workers.
+bind = f"127.0.0.1:{int(os.environ.get('PORT', '8000'))}"
+
+# Rendering is CPU-bound (Jinja and SQLite in-process) and the sync workers never wait on
+# a network, so more workers than cores only adds switching and memory.
+workers = int(os.environ.get("WORKERS", os.cpu_count() or 1))
+worker_class = "sync"
+
+# gunicorn 25.1+ opens a control socket under ~/.gunicorn by default; nothing here uses it,
+# and a second node on the same machine would fight over the same path.
+control_socket_disable = True
+
+# One line per request on stdout, in the Apache combined format that log tools already read,
+# plus the time taken in microseconds; errors, with tracebacks, on stderr.
+errorlog = "-"
+accesslog = "-"
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)s'
+
