@@ -124,7 +124,9 @@ def test_twenty_rebuilds_under_load_fail_no_request(gunicorn, library_copy: Path
 
     assert failures == []
     # One access-log line per request, in the combined format.
-    assert re.search(r'127\.0\.0\.1 - - \[[^]]+\] "GET /exercises/box-step HTTP/1\.1" 200 \d+', log.read_text())
+    assert re.search(
+        r'127\.0\.0\.1 - - \[[^]]+\] "GET /exercises/box-step HTTP/1\.1" 200 \d+', log.read_text()
+    )
     assert len(versions_seen) == 2, versions_seen
     # Wholly from one index: each version only ever showed one title.
     assert all(len(titles) == 1 for titles in versions_seen.values()), versions_seen
