@@ -33,4 +33,3 @@ control_socket_disable = True
 errorlog = "-"
 accesslog = "-"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)s'
-
