@@ -105,15 +105,28 @@ def run_axe(page: Page) -> list[dict]:
     return page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
 
 
+# For people to look at, not for asserting: git-ignored, rewritten on every run.
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots" / "tests"
+WIDTHS = {"phone": 360, "desktop": 1280}
+
+
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
-def test_axe_finds_no_violations(scheme_context: BrowserContext, live_server: str, path: str):
+def test_axe_finds_no_violations(
+    scheme_context: BrowserContext, live_server: str, path: str, request: pytest.FixtureRequest
+):
     page = scheme_context.new_page()
+    name = next(key for key, value in PAGES.items() if value == path)
+    scheme = request.node.callspec.params["scheme_context"]
     try:
         response = page.goto(f"{live_server}{path}", wait_until="load")
         assert response is not None
         expected = 404 if path == PAGES["not-found"] else 200
         assert response.status == expected, f"{path} answered {response.status}"
         violations = run_axe(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for label, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=SCREENSHOTS / f"{name}-{label}-{scheme}.png")
     finally:
         page.close()
     assert not violations, (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -101,3 +102,30 @@ def test_ensure_index_keeps_the_last_good_index_when_content_breaks(
     ensure_index(library_copy, index)
     assert index.read_bytes() == before
     assert "box-step.md:1: the file must start with" in caplog.text
+
+
+@pytest.fixture(scope="module")
+def good_index(tmp_path_factory) -> tuple[Path, bytes]:
+    path = tmp_path_factory.mktemp("good") / "index.sqlite3"
+    build_index(LIBRARY, path)
+    return path, path.read_bytes()
+
+
+def _case_names() -> list[str]:
+    from .test_library import CASE_PROBLEMS
+
+    return sorted(CASE_PROBLEMS)
+
+
+@pytest.mark.parametrize("case", _case_names())
+def test_every_kind_of_broken_file_leaves_the_index_byte_for_byte(
+    case, good_index, library_copy: Path
+):
+    from .conftest import CASES
+
+    index, before = good_index
+    shutil.copy(CASES / f"{case}.md", library_copy / "exercises" / f"{case}.md")
+    with pytest.raises(ContentError):
+        build_index(library_copy, index)
+    assert index.read_bytes() == before
+    assert [p.name for p in index.parent.iterdir()] == ["index.sqlite3"]

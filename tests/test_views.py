@@ -341,3 +341,57 @@ def test_pages_link_an_icon_and_a_manifest(client):
             response.get_json(force=True)["icons"][0]["src"]
             == page.find("link", rel="icon")["href"]
         )
+
+
+def test_a_server_error_is_a_designed_500_page(built_index):
+    from exercise_library import create_app
+
+    from .conftest import LIBRARY
+
+    app = create_app(
+        {
+            "TESTING": False,
+            "CONTENT_DIR": LIBRARY,
+            "INDEX_PATH": built_index,
+            "AUTO_BUILD_INDEX": False,
+        }
+    )
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = soup(response)
+    assert page.h1.get_text() == "Something went wrong"
+    assert page.find("footer") is not None and "a bug" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/exercises",
+        "/exercises/hinge-basic",
+        "/phases/beginner",
+        "/session?e1=box-step",
+        "/session/new",
+        "/nope",
+    ],
+)
+def test_no_page_asks_another_origin_for_anything(client, path):
+    page = soup(client.get(path))
+    for tag, attribute in (
+        ("script", "src"),
+        ("link", "href"),
+        ("img", "src"),
+        ("iframe", "src"),
+        ("source", "src"),
+    ):
+        for element in page.find_all(tag):
+            value = element.get(attribute, "")
+            if tag == "link" and element.get("rel") in (["canonical"], ["alternate"]):
+                continue  # a link to this site's own address, not a request
+            assert not value.startswith(("http:", "https:", "//")), (tag, value)
+    assert "@import" not in (page.find("style").get_text() if page.find("style") else "")
