@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["CONTENT_DIR"] = Path(app.config["CONTENT_DIR"])
     app.config["INDEX_PATH"] = Path(app.config["INDEX_PATH"])
 
-    from . import cache, cli, db, errors, links, machine, security, views
+    from . import assets, cache, cli, db, errors, links, machine, security, views
 
     db.init_app(app)
     cli.init_app(app)
@@ -49,7 +49,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     machine.init_app(app)
     cache.init_app(app)
 
-    app.wsgi_app = WhiteNoise(app.wsgi_app, root=app.static_folder, prefix="static/")
+    fingerprinted = assets.init_app(app)
+    # Fingerprinted copies first (cached for good, gzip and brotli picked by Accept-Encoding),
+    # then the plain files under their own names for anything that must keep its address.
+    static = WhiteNoise(app.wsgi_app, immutable_file_test=assets.is_fingerprinted, max_age=60)
+    static.add_files(str(fingerprinted), prefix="static/")
+    static.add_files(app.static_folder, prefix="static/")
+    app.wsgi_app = static
     return app
 
 
