@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import segno
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
@@ -20,8 +22,10 @@ def canonical_url(**args) -> str | None:
     return absolute_url(url_for(request.endpoint, **(request.view_args or {}), **args))
 
 
+@functools.lru_cache(maxsize=1024)
 def qr_svg(url: str, label: str) -> Markup:
-    """An inline SVG QR code (no style attributes, so the strict CSP holds)."""
+    """An inline SVG QR code (no style attributes, so the strict CSP holds). Encoding is a
+    large share of rendering a page, and the same addresses come back, so codes are kept."""
     code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=4, svgclass="qr", lineclass="qr-path", omitsize=True, title=label)
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))

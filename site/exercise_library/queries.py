@@ -192,29 +192,36 @@ def _ranked(match: str):
     )
 
 
+def _matching(match: str):
+    """The exercises a search matches, unranked: totals and facet counts need no scores."""
+    ids = select(literal_column("rowid")).select_from(_fts)
+    return Exercise.id.in_(ids.where(text("exercise_fts MATCH :match").bindparams(match=match)))
+
+
 def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
-    """Run a library query: the matching exercises and, for every facet value, how many
-    results choosing it would give with the other facets as they are (disjunctive counts)."""
+    """Run a library query: one page of matching exercises, their total, and for every facet
+    value how many results choosing it would give with the other facets as they are
+    (disjunctive counts)."""
     match = fts_query(filters.q)
-    ranked = _ranked(match) if match else None
     conditions = {facet: _in_facet(facet, values) for facet, values in filters.selected.items()}
+    searched = [_matching(match)] if match else []
 
     statement: Select = select(Exercise).options(selectinload(Exercise.links))
-    if ranked is not None:
-        statement = statement.join(ranked, ranked.c.rowid == Exercise.id)
     statement = statement.where(*conditions.values())
-    if filters.sort == "relevance" and ranked is not None:
+    if match and filters.sort == "relevance":
+        ranked = _ranked(match)  # bm25 only where the order needs it
+        statement = statement.join(ranked, ranked.c.rowid == Exercise.id)
         statement = statement.order_by(ranked.c.rank, Exercise.title)
-    elif filters.sort == "title":
-        statement = statement.order_by(Exercise.title)
     else:
-        statement = statement.order_by(Exercise.level, Exercise.title)
-    total = (
-        db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-        or 0
-    )
+        statement = statement.where(*searched)
+        if filters.sort == "title":
+            statement = statement.order_by(Exercise.title)
+        else:
+            statement = statement.order_by(Exercise.level, Exercise.title)
     offset = (filters.page - 1) * PAGE_SIZE
     exercises = list(db.session.scalars(statement.limit(PAGE_SIZE).offset(offset)).unique())
+    counted = select(func.count(Exercise.id)).where(*conditions.values(), *searched)
+    total = db.session.scalar(counted) or 0
 
     facets = {}
     for facet in FACETS:
@@ -225,10 +232,8 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
             .where(Term.kind == facet)
             .group_by(Term.slug)
         )
-        if others or ranked is not None:
-            base = select(Exercise.id).where(*others)
-            if ranked is not None:
-                base = base.join(ranked, ranked.c.rowid == Exercise.id)
+        if others or searched:
+            base = select(Exercise.id).where(*others, *searched)
             counting = counting.where(ExerciseTerm.exercise_id.in_(base))
         counts = dict(db.session.execute(counting).all())
         facets[facet] = [
