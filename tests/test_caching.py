@@ -84,3 +84,16 @@ def test_healthz_reports_the_index(client, built_index):
     body = response.get_json()
     assert body["exercises"] == 6 and len(body["index_version"]) == 16
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_facets_follow_a_new_index(copy_app, library_copy):
+    client = copy_app.test_client()
+    before = client.get("/api/exercises?equipment=none").get_json()
+    assert "box-step" not in [e["slug"] for e in before["exercises"]]
+    step = library_copy / "exercises" / "box-step.md"
+    step.write_text(step.read_text().replace("equipment: [box]", "equipment: [none]"))
+    build_index(library_copy, copy_app.config["INDEX_PATH"])
+    after = client.get("/api/exercises?equipment=none").get_json()
+    assert "box-step" in [e["slug"] for e in after["exercises"]]
+    assert after["count"] == before["count"] + 1
+    assert {v["slug"]: v["count"] for v in after["facets"]["equipment"]}["box"] == 0
