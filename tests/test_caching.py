@@ -97,3 +97,13 @@ def test_facets_follow_a_new_index(copy_app, library_copy):
     assert "box-step" in [e["slug"] for e in after["exercises"]]
     assert after["count"] == before["count"] + 1
     assert {v["slug"]: v["count"] for v in after["facets"]["equipment"]}["box"] == 0
+
+
+def test_arguments_a_page_does_not_read_do_not_cost_a_render(app, client):
+    first = client.get("/exercises/hinge-basic?utm_source=coach")
+    second = client.get("/exercises/hinge-basic?utm_source=newsletter&n=2")
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert len(app.extensions["page_cache"]) == 1
+    prescribed = client.get("/exercises/hinge-basic?rx=3x8&utm_source=coach")
+    assert prescribed.headers["ETag"] != first.headers["ETag"]
+    assert b"Your coach" in prescribed.data

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from .db import db
 from .models import Meta
+from .prescription import FIELDS as PRESCRIPTION_FIELDS
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 # Pages that must always be fresh or that are not pages at all.
@@ -117,10 +118,28 @@ class PageCache:
         return len(self._pages)
 
 
+# The query arguments each page reads; pages not listed read them all. Anything else in a
+# link (tracking tags, typos) cannot change the page, so it must not cost a new render.
+ARGUMENTS_READ = {
+    "pages.exercise_detail": set(PRESCRIPTION_FIELDS),
+    "pages.home": set(),
+    "pages.phase": set(),
+    "pages.equipment": set(),
+    "pages.muscle": set(),
+    "pages.family": set(),
+    "pages.guide_list": set(),
+    "pages.guide": set(),
+    "pages.assessments": set(),
+}
+
+
 def request_key() -> tuple:
-    """What a response depends on: the host and path, the arguments (order of repeated facet
-    values does not matter), and whether htmx asked for the fragment."""
-    arguments = tuple(sorted(request.args.items(multi=True)))
+    """What a response depends on: the host and path, the arguments the page reads (order of
+    repeated facet values does not matter), and whether htmx asked for the fragment."""
+    read = ARGUMENTS_READ.get(request.endpoint or "")
+    arguments = tuple(
+        sorted((k, v) for k, v in request.args.items(multi=True) if read is None or k in read)
+    )
     # The host too: canonical links and QR codes carry the address the page was asked on.
     return (request.host, request.path, arguments, request.headers.get("HX-Request") == "true")
 

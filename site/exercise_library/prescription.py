@@ -19,6 +19,7 @@ RX_RE = re.compile(
 )
 # "3-1-1", "2-1-2-1", "3-0-X-1": seconds down, pause, up, pause
 TEMPO_RE = re.compile(r"^[0-9xX](?:-[0-9xX]){1,3}$")
+FIELDS = ("rx", "tempo", "load", "note")
 MAX_LOAD = 60
 MAX_NOTE = 280
 MAX_TITLE = 80
