@@ -86,7 +86,12 @@ def endpoints(cold_file: Path, threads: int) -> list[Endpoint]:
     """The pages the issue names, each with a hot and a cold run."""
     from_file = [f"@{cold_file}", str(threads)]
     return [
-        Endpoint("home", "/", ["/?n={n}"], "?n=<counter>"),
+        Endpoint(
+            "home",
+            "/",
+            ["/?n={n}"],
+            "?n=<counter>: the home page reads no arguments, so the page cache answers (cold = hot by design)",
+        ),
         Endpoint(
             "list, unfiltered",
             "/exercises",
@@ -109,8 +114,8 @@ def endpoints(cold_file: Path, threads: int) -> list[Endpoint]:
         Endpoint(
             "exercise page",
             f"/exercises/{EXERCISE}",
-            [f"/exercises/{EXERCISE}?n={{n}}"],
-            "?n=<counter>",
+            [f"/exercises/{EXERCISE}?note={{n}}"],
+            "?note=<counter>: a new coach's note every request, so every page is rendered anew",
         ),
         Endpoint(
             "static file", "/static/css/site.css", ["/static/css/site.css?n={n}"], "?n=<counter>"
@@ -142,7 +147,7 @@ def soak_paths(slugs: list[str], searches: list[str], count: int = 200_000) -> l
     for n in range(count):
         kind = n % 5
         if kind in (0, 1):
-            paths.append(f"/exercises/{slugs[n % len(slugs)]}?n={n}")
+            paths.append(f"/exercises/{slugs[n % len(slugs)]}?note={n}")
         elif kind == 2:
             paths.append(searches[n % len(searches)])
         elif kind == 3:
