@@ -79,12 +79,7 @@ class Filters:
 
     def arg_pairs(self) -> list[tuple[str, str]]:
         """The canonical arguments as the (name, value) pairs of a query string, in order."""
-        pairs = []
-        for name, value in self.to_args().items():
-            pairs.extend((name, v) for v in value) if isinstance(value, list) else pairs.append(
-                (name, value)
-            )
-        return pairs
+        return query_pairs(self.to_args())
 
     def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
         """The arguments with *slug* added to or removed from *facet*, the rest kept."""
@@ -338,9 +333,10 @@ def query_pairs(args: dict[str, list[str] | str]) -> list[tuple[str, str]]:
     """Arguments for url_for as the (name, value) pairs of the query string they make."""
     pairs: list[tuple[str, str]] = []
     for name, value in args.items():
-        pairs.extend((name, v) for v in value) if isinstance(value, list) else pairs.append(
-            (name, value)
-        )
+        if isinstance(value, list):
+            pairs.extend((name, item) for item in value)
+        else:
+            pairs.append((name, value))
     return pairs
 
 

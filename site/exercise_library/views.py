@@ -67,8 +67,8 @@ def exercise_list():
         toggle_muscle_url=toggle_muscle_url,
     )  # fmt: skip
     if is_htmx_request() and not is_canonical:
-        # The form sends empty and default fields too; the history entry gets the clean
-        # address. A canonical request (a "Show more" link) pushes nothing.
+        # The history entry gets the clean address too; a canonical request (a "Show more"
+        # link) pushes nothing.
         response.headers["HX-Push-Url"] = canonical
     return response
 
