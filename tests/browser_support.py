@@ -39,3 +39,28 @@ def serve(content: Path, index: Path) -> Iterator[str]:
         server.shutdown()
         thread.join()
         server.server_close()
+
+
+def tidy_summary(summary: str) -> str:
+    """axe's failureSummary on one line: its headings ("Fix any of the following:") kept,
+    its checks, one per line in the original, separated by semicolons."""
+    parts: list[str] = []
+    for line in filter(None, (raw.strip() for raw in summary.splitlines())):
+        if parts and not parts[-1].endswith(":"):
+            parts[-1] += ";"
+        parts.append(line)
+    return " ".join(parts)
+
+
+def format_violations(violations: list[dict]) -> str:
+    """One paragraph per rule: id, impact, what it means, where, and axe's own summary."""
+    lines: list[str] = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(" >> ".join(t) if isinstance(t, list) else t for t in node["target"])
+            lines.append(f"    at {target}: {tidy_summary(node.get('failureSummary', ''))}")
+    return "\n".join(lines)

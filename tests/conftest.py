@@ -10,6 +10,8 @@ import pytest
 from exercise_library import create_app
 from exercise_library.indexer import build_index
 
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, serve
+
 TESTS = Path(__file__).parent
 LIBRARY = TESTS / "library"
 CASES = TESTS / "cases"
@@ -63,3 +65,20 @@ def copy_app(library_copy: Path, tmp_path: Path):
             "INDEX_PATH": tmp_path / "instance" / "index.sqlite3",
         }
     )
+
+
+# Browser tests (pytest-playwright): Debian's Chromium, and the fixture library on loopback.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: playwright cannot download its own build here, and these tests
+    # must run (never skip) wherever `make test` runs, which installs it.
+    assert CHROMIUM.exists(), (
+        "Chromium is missing: `make test` installs it (apt-get install chromium)"
+    )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(built_index):
+    with serve(LIBRARY, built_index) as url:
+        yield url

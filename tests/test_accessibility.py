@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, serve
-from .conftest import LIBRARY
+from .browser_support import format_violations
 
 pytestmark = pytest.mark.browser
 
@@ -43,23 +42,6 @@ PAGES = {
 MAX_TAB_STOPS = 80
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # Debian's Chromium: playwright cannot download its own build here, and these tests
-    # must run (never skip) wherever `make test` runs, which installs it.
-    assert CHROMIUM.exists(), (
-        "Chromium is missing: `make test` installs it (apt-get install chromium)"
-    )
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def live_server(built_index: Path) -> Iterator[str]:
-    """The fixture library served on loopback for the whole session."""
-    with serve(LIBRARY, built_index) as url:
-        yield url
-
-
 @pytest.fixture(scope="module", params=["light", "dark"])
 def scheme_context(request: pytest.FixtureRequest, browser: Browser) -> Iterator[BrowserContext]:
     """One browser context per colour scheme, shared by the module's pages to keep it quick.
@@ -71,31 +53,6 @@ def scheme_context(request: pytest.FixtureRequest, browser: Browser) -> Iterator
     context = browser.new_context(color_scheme=request.param, bypass_csp=True)
     yield context
     context.close()
-
-
-def tidy_summary(summary: str) -> str:
-    """axe's failureSummary on one line: its headings ("Fix any of the following:") kept,
-    its checks, one per line in the original, separated by semicolons."""
-    parts: list[str] = []
-    for line in filter(None, (raw.strip() for raw in summary.splitlines())):
-        if parts and not parts[-1].endswith(":"):
-            parts[-1] += ";"
-        parts.append(line)
-    return " ".join(parts)
-
-
-def format_violations(violations: list[dict]) -> str:
-    """One paragraph per rule: id, impact, what it means, where, and axe's own summary."""
-    lines: list[str] = []
-    for violation in violations:
-        lines.append(
-            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
-            f" <{violation['helpUrl']}>"
-        )
-        for node in violation["nodes"]:
-            target = " ".join(" >> ".join(t) if isinstance(t, list) else t for t in node["target"])
-            lines.append(f"    at {target}: {tidy_summary(node.get('failureSummary', ''))}")
-    return "\n".join(lines)
 
 
 def run_axe(page: Page) -> list[dict]:

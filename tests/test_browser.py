@@ -7,26 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, serve
-from .conftest import LIBRARY
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # Debian's Chromium: playwright cannot download its own build here, and these tests
-    # must run (never skip) wherever `make test` runs, which installs it.
-    assert CHROMIUM.exists(), (
-        "Chromium is missing: `make test` installs it (apt-get install chromium)"
-    )
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def live_server(built_index):
-    with serve(LIBRARY, built_index) as url:
-        yield url
 
 
 @pytest.fixture

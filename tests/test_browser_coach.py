@@ -7,8 +7,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_browser import browser_type_launch_args, live_server  # noqa: F401  (shared fixtures)
-
 pytestmark = pytest.mark.browser
 
 
@@ -39,7 +37,7 @@ def _assert_card(page: Page) -> None:
     expect(page.locator(".card-qr svg")).to_be_visible()
 
 
-def test_builder_with_htmx(page: Page, live_server: str):  # noqa: F811
+def test_builder_with_htmx(page: Page, live_server: str):
     page.goto(f"{live_server}/session/new")
     page.evaluate("window.notReloaded = true")
     _build_card(page)
@@ -50,7 +48,7 @@ def test_builder_with_htmx(page: Page, live_server: str):  # noqa: F811
     _assert_card(page)
 
 
-def test_builder_without_javascript(browser, live_server: str):  # noqa: F811
+def test_builder_without_javascript(browser, live_server: str):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server}/session/new")
@@ -61,7 +59,7 @@ def test_builder_without_javascript(browser, live_server: str):  # noqa: F811
     context.close()
 
 
-def test_copy_link_puts_the_cue_address_on_the_clipboard(browser, live_server: str):  # noqa: F811
+def test_copy_link_puts_the_cue_address_on_the_clipboard(browser, live_server: str):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(f"{live_server}/exercises/hinge-basic?rx=3x8")
@@ -77,7 +75,7 @@ def test_copy_link_puts_the_cue_address_on_the_clipboard(browser, live_server: s
     context.close()
 
 
-def test_self_links_work_without_javascript(browser, live_server: str):  # noqa: F811
+def test_self_links_work_without_javascript(browser, live_server: str):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server}/exercises/hinge-basic")

@@ -11,7 +11,6 @@ from exercise_library import ROOT
 from exercise_library.indexer import build_index
 
 from .browser_support import serve
-from .test_browser import browser_type_launch_args  # noqa: F401  (shared fixture)
 
 pytestmark = pytest.mark.browser
 
