@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,14 +42,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from playwright.sync_api import Browser, sync_playwright
-from werkzeug.serving import make_server
 
-from exercise_library import create_app
 from exercise_library.indexer import ContentError, build_index
 
 # The browser settings and axe helpers the tests use, so the audit and the tests agree.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, tidy_summary
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, serve, tidy_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -206,16 +203,8 @@ def serve_real_site() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="audit-index-") as tmp:
         index = Path(tmp) / "index.sqlite3"
         build_index(CONTENT, index)
-        app = create_app({"CONTENT_DIR": CONTENT, "INDEX_PATH": index, "AUTO_BUILD_INDEX": False})
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
-            thread.join()
-            server.server_close()
+        with serve(CONTENT, index) as url:
+            yield url
 
 
 def browse(audit: Audit, base_url: str) -> dict[str, Path]:
