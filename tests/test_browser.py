@@ -132,3 +132,22 @@ def test_filters_fold_on_a_phone_and_stay_as_the_visitor_left_them(browser, live
     count(page).to_have_text(re.compile(r"1 exercise matching"))
     expect(panel).not_to_have_attribute("open", "")
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_library_does_not_shift_after_it_paints(browser, live_server: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server}/exercises?phase=beginner&equipment=none")
+    page.wait_for_load_state("networkidle")
+    shift = page.evaluate(
+        """() => new Promise(resolve => {
+            let total = 0;
+            new PerformanceObserver(list => {
+                for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+            }).observe({type: "layout-shift", buffered: true});
+            setTimeout(() => resolve(total), 300);
+        })"""
+    )
+    assert shift < 0.01, shift
+    context.close()

@@ -64,7 +64,7 @@ def exercise_list():
     response = render_page_or_fragment(
         "exercises/index.html", "exercises/_results.html", result=result, filters=filters,
         facet_labels=queries.FACET_LABELS, sorts=queries.SORTS,
-        toggle_muscle_url=toggle_muscle_url,
+        toggle_muscle_url=toggle_muscle_url, panel_open=is_htmx_request(),
     )  # fmt: skip
     if is_htmx_request() and not is_canonical:
         # The history entry gets the clean address too; a canonical request (a "Show more"

@@ -37,18 +37,18 @@ for (const button of document.querySelectorAll("[data-print]")) {
   button.addEventListener("click", () => window.print());
 }
 
-// On a phone the filter panel starts folded so the results come first. The server always
-// sends it open (so it works without JavaScript and htmx can give focus back to a checkbox
-// after a swap); here the visitor's own choice is kept across swaps.
+// On a phone the filter panel starts folded, so the results come first. An htmx fragment
+// arrives with it open (so focus can return to the checkbox just used); here the visitor's
+// own choice is put back after each swap.
 const NARROW = window.matchMedia("(max-width: 51.99rem)");
-let filtersOpen = !NARROW.matches;
+let filtersOpen = Boolean(document.querySelector(".facet-panel")?.open);
 
-function applyFilterPanelState() {
+function watchFilterPanel() {
   const panel = document.querySelector(".facet-panel");
-  if (!panel || !NARROW.matches) return;
-  panel.open = filtersOpen;
+  if (!panel) return;
+  if (NARROW.matches) panel.open = filtersOpen;
   panel.addEventListener("toggle", () => { filtersOpen = panel.open; });
 }
 
-applyFilterPanelState();
-document.addEventListener("htmx:after:swap", applyFilterPanelState);
+watchFilterPanel();
+document.addEventListener("htmx:after:swap", watchFilterPanel);
