@@ -63,7 +63,7 @@ def build_index(content_dir: Path, index_path: Path) -> BuildReport:
             connection.exec_driver_sql("PRAGMA journal_mode=OFF")
             connection.exec_driver_sql("PRAGMA synchronous=OFF")
             db.metadata.create_all(connection)
-            _write(connection, library, time.perf_counter() - started)
+            _write(connection, library)
             connection.commit()
             connection.exec_driver_sql("PRAGMA optimize")
         engine.dispose()
@@ -103,7 +103,7 @@ def _dose_row(dose: Dose) -> dict:
     }  # fmt: skip
 
 
-def _write(connection: Connection, library: Library, seconds_so_far: float) -> None:
+def _write(connection: Connection, library: Library) -> None:
 
     term_ids: dict[tuple[str, str], int] = {}
     term_rows = []

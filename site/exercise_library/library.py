@@ -154,9 +154,7 @@ class Library:
 class FileCheck:
     """Typed reads from one file's YAML data that record a located problem for each misfit."""
 
-    def __init__(
-        self, path: str, document: Document | None, first_line: int = 1, yaml_text: str = ""
-    ):
+    def __init__(self, path: str, document: Document | None):
         self.path = path
         self.document = document
         self.problems: list[Problem] = []

@@ -77,10 +77,6 @@ class Filters:
             args["page"] = str(page)
         return args
 
-    def arg_pairs(self) -> list[tuple[str, str]]:
-        """The canonical arguments as the (name, value) pairs of a query string, in order."""
-        return query_pairs(self.to_args())
-
     def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
         """The arguments with *slug* added to or removed from *facet*, the rest kept."""
         args = self.to_args()
@@ -93,12 +89,6 @@ class Filters:
             args[facet] = values
         else:
             args.pop(facet, None)
-        return args
-
-    def without_query(self) -> dict[str, list[str] | str]:
-        args = self.to_args()
-        args.pop("q", None)
-        args.pop("sort", None)
         return args
 
     def is_active(self, facet: str, slug: str) -> bool:

@@ -41,6 +41,11 @@ def render_page_or_fragment(page: str, fragment: str, **context):
     return response
 
 
+def _is_canonical(args: dict) -> bool:
+    """Whether the request's query string is exactly the clean one *args* would make."""
+    return list(request.args.items(multi=True)) == queries.query_pairs(args)
+
+
 @bp.get("/")
 def home():
     terms = queries.known_terms()
@@ -53,7 +58,7 @@ def exercise_list():
     # A form sends every field, empty or default ones too; the address people copy and
     # share should hold only what matters, in one order.
     canonical = url_for("pages.exercise_list", **filters.to_args())
-    is_canonical = list(request.args.items(multi=True)) == filters.arg_pairs()
+    is_canonical = _is_canonical(filters.to_args())
     if not is_htmx_request() and not is_canonical:
         return redirect(canonical, code=302)
     result = queries.search(filters, terms)
@@ -159,10 +164,6 @@ def _session_plan(args) -> tuple[SessionPlan, dict]:
         plan = plan.apply(operation)
     exercises, renamed = queries.exercises_for({item.slug for item in plan.items})
     return plan.only(set(exercises), renamed), exercises
-
-
-def _is_canonical(args: dict) -> bool:
-    return list(request.args.items(multi=True)) == queries.query_pairs(args)
 
 
 @bp.get("/session")
