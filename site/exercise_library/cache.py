@@ -5,12 +5,11 @@ served again until then, and a client that has it can be told so with a 304."""
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, g, request
 from sqlalchemy import select
@@ -22,44 +21,6 @@ from .prescription import FIELDS as PRESCRIPTION_FIELDS
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 # Pages that must always be fresh or that are not pages at all.
 UNCACHED_ENDPOINTS = {"static", "pages.healthz"}
-
-
-class IndexVersion:
-    """The version of the index file now in place, re-read only when the file changes.
-
-    A stat per request is far cheaper than a query; the file's identity (inode, mtime, size)
-    changes whenever a new index is moved into place.
-    """
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._identity: tuple[int, int, int] | None = None
-        self._version: str | None = None
-        self._lock = threading.Lock()
-
-    def current(self) -> str | None:
-        try:
-            stat = os.stat(self.path)
-        except OSError:
-            return None
-        identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        if identity != self._identity:
-            with self._lock:
-                self._version = _read_version(self.path)
-                self._identity = identity
-        return self._version
-
-
-def _read_version(path: Path) -> str | None:
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-        try:
-            row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return None
-    return row[0] if row else None
 
 
 def served_version() -> str | None:
@@ -76,46 +37,47 @@ class CachedPage:
     body: bytes
 
 
-class PageCache:
-    """Rendered responses for one index version, least recently used dropped first once the
+class VersionedCache:
+    """Values rendered from one index version, least recently used dropped first once the
     byte budget is reached. A new version empties it."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, size: Callable[[Any], int] = len):
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple, CachedPage] = OrderedDict()
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._bytes = 0
         self._version: str | None = None
         self._lock = threading.Lock()
 
-    def get(self, version: str, key: tuple) -> CachedPage | None:
+    def get(self, version: str, key: Hashable) -> Any | None:
         with self._lock:
             if version != self._version:
                 return None
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
 
-    def put(self, version: str, key: tuple, page: CachedPage) -> None:
-        size = len(page.body)
+    def put(self, version: str, key: Hashable, value: Any) -> None:
+        size = self._size(value)
         if size > self.max_bytes // 8:
             return
         with self._lock:
             if version != self._version:
-                self._pages.clear()
+                self._items.clear()
                 self._bytes = 0
                 self._version = version
-            old = self._pages.pop(key, None)
+            old = self._items.pop(key, None)
             if old is not None:
-                self._bytes -= len(old.body)
-            self._pages[key] = page
+                self._bytes -= self._size(old)
+            self._items[key] = value
             self._bytes += size
             while self._bytes > self.max_bytes:
-                _, dropped = self._pages.popitem(last=False)
-                self._bytes -= len(dropped.body)
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= self._size(dropped)
 
     def __len__(self) -> int:
-        return len(self._pages)
+        return len(self._items)
 
 
 # The query arguments each page reads; pages not listed read them all. Anything else in a
@@ -149,9 +111,16 @@ def etag_for(version: str, key: tuple) -> str:
 
 
 def init_app(app: Flask) -> None:
-    versions = IndexVersion(app.config["INDEX_PATH"])
-    pages = PageCache(app.config.get("PAGE_CACHE_BYTES", 16 * 1024 * 1024))
+    versions = app.extensions["index_version"]
+    pages = VersionedCache(
+        app.config.get("PAGE_CACHE_BYTES", 16 * 1024 * 1024), size=lambda page: len(page.body)
+    )
     app.extensions["page_cache"] = pages
+    # Exercise cards, shared by every list they appear in: a list never seen before is
+    # mostly cards seen before.
+    app.extensions["card_cache"] = VersionedCache(
+        app.config.get("CARD_CACHE_BYTES", 2 * 1024 * 1024)
+    )
 
     def cacheable_request() -> bool:
         return request.method in ("GET", "HEAD") and request.endpoint not in UNCACHED_ENDPOINTS

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.pool import NullPool
 
 
 class Base(DeclarativeBase):
@@ -27,12 +29,67 @@ def read_only_uri(index_path: Path) -> str:
     return f"sqlite:///file:{quote(str(Path(index_path).resolve()))}?mode=ro&immutable=1&uri=true"
 
 
+class IndexVersion:
+    """The version of the index file now in place, re-read only when the file changes.
+
+    A stat per request is far cheaper than a query; the file's identity (inode, mtime, size)
+    changes whenever a new index is moved into place.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._identity: tuple[int, int, int] | None = None
+        self._version: str | None = None
+        self._lock = threading.Lock()
+
+    def identity(self) -> tuple[int, int, int] | None:
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def changed(self) -> bool:
+        """Whether the file is not the one seen last time (and remember the new one)."""
+        identity = self.identity()
+        with self._lock:
+            if identity == self._identity and self._version is not None:
+                return False
+            self._version = _read_version(self.path) if identity else None
+            self._identity = identity
+            return True
+
+    def current(self) -> str | None:
+        self.changed()
+        return self._version
+
+
+def _read_version(path: Path) -> str | None:
+    try:
+        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def init_app(app: Flask) -> None:
     """Point Flask-SQLAlchemy at the index, read-only.
 
-    No connection pool: each request opens the file that is in place when it starts, so a
-    freshly built index is served from the next request on, and a request never mixes two.
+    Connections are pooled while the same index file is in place: opening one costs more
+    than a whole cached query. When a new index is moved into place the pool is emptied
+    before the request reads anything, so from then on every request reads the new file;
+    a request that already holds a connection finishes on the file it started with.
     """
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", read_only_uri(app.config["INDEX_PATH"]))
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"poolclass": NullPool})
     db.init_app(app)
+    versions = IndexVersion(app.config["INDEX_PATH"])
+    app.extensions["index_version"] = versions
+
+    @app.before_request
+    def follow_the_index_file() -> None:
+        if versions.changed():
+            db.engine.dispose()

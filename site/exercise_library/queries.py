@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from .db import db
-from .indexer import FTS_WEIGHTS
+from .indexer import FTS_WEIGHTS, TEXT_COLUMNS, facet_token
 from .models import Alias, Exercise, ExerciseTerm, Meta, Term
 
 FACETS = ("phase", "equipment", "muscle")
@@ -101,7 +101,7 @@ class Filters:
 
 @dataclass
 class FacetValue:
-    term: Term
+    term: TermInfo
     count: int
     selected: bool
 
@@ -109,7 +109,7 @@ class FacetValue:
 @dataclass
 class SearchResult:
     filters: Filters
-    exercises: list[Exercise]
+    exercises: list[Card]
     facets: dict[str, list[FacetValue]]
     total: int
 
@@ -142,59 +142,102 @@ def fts_query(q: str) -> str | None:
     return " ".join(quoted)
 
 
-def known_terms() -> dict[str, list[Term]]:
-    """Every taxonomy term by kind, in taxonomy order."""
-    terms = db.session.scalars(select(Term).order_by(Term.kind, Term.position)).all()
-    by_kind: dict[str, list[Term]] = {}
-    for term in terms:
-        by_kind.setdefault(term.kind, []).append(term)
-    return by_kind
+def fts_match(q: str, selected: dict[str, tuple[str, ...]] | None = None) -> str | None:
+    """The MATCH expression for search text *q* in the text columns, narrowed to the filter
+    values in *selected* (any value within a facet, every facet) when given."""
+    terms = fts_query(q)
+    if terms is None:
+        return None
+    parts = [f"{{{' '.join(TEXT_COLUMNS)}}} : ({terms})"]
+    for facet, slugs in (selected or {}).items():
+        tokens = " OR ".join(f'"{facet_token(facet, slug)}"' for slug in slugs)
+        parts.append(f"facets : ({tokens})")
+    return " AND ".join(parts)
 
 
-def parse_filters(args: MultiDict) -> tuple[Filters, dict[str, list[Term]]]:
-    terms = known_terms()
-    known = {kind: [t.slug for t in values] for kind, values in terms.items()}
-    return Filters.from_args(args, known), terms
+@dataclass(frozen=True)
+class TermInfo:
+    """A taxonomy term as the pages show it, read once per index version and shared."""
+
+    id: int
+    kind: str
+    slug: str
+    label: str
+    description: str
+    weeks: str | None
+
+
+@dataclass
+class Card:
+    """What a list shows of one exercise, read as plain rows: a list page must not pay for
+    ORM objects it only prints."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    family: TermInfo
+    updated: str | None
+    links: list[tuple[TermInfo, str | None]]  # (term, muscle role) in taxonomy order
+
+    def terms(self, kind: str, role: str | None = None) -> list[TermInfo]:
+        """This exercise's terms of one kind (and, for muscles, one role), like Exercise.terms."""
+        return [
+            term
+            for term, link_role in self.links
+            if term.kind == kind and role in (None, link_role)
+        ]
 
 
 @dataclass
 class FacetIndex:
-    """The whole library's membership as bitsets: bit *n* stands for exercise id *n*.
+    """What every library query needs, read once per index version and worker: the taxonomy,
+    and the membership of each term as a bitset (bit *n* stands for exercise id *n*).
 
     Facet counting is then AND and popcount on integers, microseconds at ten thousand
-    exercises where the equivalent SQL takes tens of milliseconds. Built once per index
-    version and worker, from the same connection the request reads.
+    exercises where the equivalent SQL takes tens of milliseconds.
     """
 
     version: str
-    terms: dict[tuple[str, str], int]  # (kind, slug) -> bitset of exercise ids
+    terms_by_kind: dict[str, list[TermInfo]]  # in taxonomy order
+    term_by_id: dict[int, TermInfo]
+    members: dict[tuple[str, str], int]  # (kind, slug) -> bitset of exercise ids
     every: int
     orders: dict[str, list[int]]  # sort -> exercise ids in that order
 
     @classmethod
     def load(cls, version: str) -> FacetIndex:
-        terms: dict[tuple[str, str], int] = {}
+        terms_by_kind: dict[str, list[TermInfo]] = {}
+        term_by_id: dict[int, TermInfo] = {}
         rows = db.session.execute(
-            select(Term.kind, Term.slug, ExerciseTerm.exercise_id).join(
-                ExerciseTerm, ExerciseTerm.term_id == Term.id
-            )
+            select(
+                Term.id, Term.kind, Term.slug, Term.label, Term.description, Term.weeks
+            ).order_by(Term.kind, Term.position)
         )
-        for kind, slug, exercise_id in rows:
-            terms[(kind, slug)] = terms.get((kind, slug), 0) | (1 << exercise_id)
+        for row in rows:
+            term = TermInfo(*row)
+            terms_by_kind.setdefault(term.kind, []).append(term)
+            term_by_id[term.id] = term
+        members: dict[tuple[str, str], int] = {}
+        links = db.session.execute(select(ExerciseTerm.term_id, ExerciseTerm.exercise_id))
+        for term_id, exercise_id in links:
+            term = term_by_id[term_id]
+            key = (term.kind, term.slug)
+            members[key] = members.get(key, 0) | (1 << exercise_id)
         level = list(
             db.session.scalars(select(Exercise.id).order_by(Exercise.level, Exercise.title))
         )
         title = list(db.session.scalars(select(Exercise.id).order_by(Exercise.title)))
-        every = 0
-        for exercise_id in level:
-            every |= 1 << exercise_id
-        return cls(version, terms, every, {"level": level, "title": title})
+        return cls(
+            version, terms_by_kind, term_by_id, members, _bits(level),
+            {"level": level, "title": title},
+        )  # fmt: skip
 
     def facet(self, facet: str, slugs: tuple[str, ...]) -> int:
         """Exercises with any of *slugs* in *facet* (OR within a facet)."""
         bits = 0
         for slug in slugs:
-            bits |= self.terms.get((facet, slug), 0)
+            bits |= self.members.get((facet, slug), 0)
         return bits
 
 
@@ -203,7 +246,7 @@ _facet_lock = threading.Lock()
 
 
 def facet_index() -> FacetIndex:
-    """The bitsets for the index this request reads, loaded on first use of a version."""
+    """The taxonomy and bitsets of the index this request reads, loaded on first use."""
     from .cache import served_version
 
     version = served_version() or ""
@@ -214,6 +257,46 @@ def facet_index() -> FacetIndex:
             _facet_indexes.clear()  # only the version being served is worth memory
             _facet_indexes[version] = index
     return index
+
+
+def known_terms() -> dict[str, list[TermInfo]]:
+    """Every taxonomy term by kind, in taxonomy order."""
+    return facet_index().terms_by_kind
+
+
+def parse_filters(args: MultiDict) -> tuple[Filters, dict[str, list[TermInfo]]]:
+    terms = known_terms()
+    known = {kind: [t.slug for t in values] for kind, values in terms.items()}
+    return Filters.from_args(args, known), terms
+
+
+def cards(ids: list[int]) -> list[Card]:
+    """The cards of exercises *ids*, in that order."""
+    if not ids:
+        return []
+    term_by_id = facet_index().term_by_id
+    links: dict[int, list[tuple[TermInfo, str | None]]] = {exercise_id: [] for exercise_id in ids}
+    rows = db.session.execute(
+        select(ExerciseTerm.exercise_id, ExerciseTerm.term_id, ExerciseTerm.role)
+        .where(ExerciseTerm.exercise_id.in_(ids))
+        .order_by(ExerciseTerm.exercise_id, ExerciseTerm.position)
+    )
+    for exercise_id, term_id, role in rows:
+        links[exercise_id].append((term_by_id[term_id], role))
+    rows = db.session.execute(
+        select(
+            Exercise.id, Exercise.slug, Exercise.title, Exercise.summary, Exercise.family_id,
+            Exercise.updated,
+        ).where(Exercise.id.in_(ids))
+    )  # fmt: skip
+    by_id = {
+        row.id: Card(
+            row.id, row.slug, row.title, row.summary, term_by_id[row.family_id], row.updated,
+            links[row.id],
+        )
+        for row in rows
+    }  # fmt: skip
+    return [by_id[exercise_id] for exercise_id in ids if exercise_id in by_id]
 
 
 def _matching_ids(match: str, ranked: bool) -> list[int]:
@@ -227,31 +310,35 @@ def _matching_ids(match: str, ranked: bool) -> list[int]:
 
 
 def _bits(ids: list[int]) -> int:
-    bits = 0
+    """The bitset of *ids*. Set in a byte array: OR-ing thousands of bits into a growing
+    int copies it each time."""
+    if not ids:
+        return 0
+    bitmap = bytearray((max(ids) >> 3) + 1)
     for exercise_id in ids:
-        bits |= 1 << exercise_id
-    return bits
+        bitmap[exercise_id >> 3] |= 1 << (exercise_id & 7)
+    return int.from_bytes(bitmap, "little")
 
 
-def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
+def search(filters: Filters, terms: dict[str, list[TermInfo]]) -> SearchResult:
     """Run a library query: one page of matching exercises, their total, and for every facet
     value how many results choosing it would give with the other facets as they are
     (disjunctive counts)."""
     index = facet_index()
-    match = fts_query(filters.q)
-    by_relevance = filters.sort == "relevance"
-    ranked = _matching_ids(match, by_relevance) if match else None
-    searched = _bits(ranked) if ranked is not None else index.every
+    match = fts_match(filters.q)
+    matched = _matching_ids(match, ranked=False) if match else None
+    searched = _bits(matched) if matched is not None else index.every
+    # Ranking costs far more per row than matching, so only the rows that pass the filters
+    # are ranked: the facet counts need every match, the page only the filtered ones.
+    ranked = None
+    if match and filters.sort == "relevance":
+        ranked = _matching_ids(fts_match(filters.q, filters.selected), ranked=True)
     chosen = {facet: index.facet(facet, values) for facet, values in filters.selected.items()}
     result = searched
     for bits in chosen.values():
         result &= bits
 
-    order = (
-        ranked
-        if ranked is not None and filters.sort == "relevance"
-        else index.orders[filters.sort if filters.sort in index.orders else "level"]
-    )
+    order = ranked if ranked is not None else index.orders.get(filters.sort, index.orders["level"])
     offset = (filters.page - 1) * PAGE_SIZE
     page_ids = []
     for exercise_id in order:
@@ -259,12 +346,7 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
             page_ids.append(exercise_id)
             if len(page_ids) == offset + PAGE_SIZE:
                 break
-    page_ids = page_ids[offset:]
-    loaded = db.session.scalars(
-        select(Exercise).where(Exercise.id.in_(page_ids)).options(selectinload(Exercise.links))
-    )
-    by_id = {exercise.id: exercise for exercise in loaded}
-    exercises = [by_id[exercise_id] for exercise_id in page_ids if exercise_id in by_id]
+    exercises = cards(page_ids[offset:])
 
     facets = {}
     for facet in FACETS:
@@ -275,7 +357,7 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> SearchResult:
         facets[facet] = [
             FacetValue(
                 term,
-                (index.terms.get((facet, term.slug), 0) & base).bit_count(),
+                (index.members.get((facet, term.slug), 0) & base).bit_count(),
                 filters.is_active(facet, term.slug),
             )
             for term in terms.get(facet, [])
@@ -339,15 +421,11 @@ def term_by_slug(kind: str, slug: str) -> Term | None:
     return db.session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))
 
 
-def exercises_with_term(term: Term) -> list[Exercise]:
-    statement = (
-        select(Exercise)
-        .join(ExerciseTerm, ExerciseTerm.exercise_id == Exercise.id)
-        .where(ExerciseTerm.term_id == term.id)
-        .options(selectinload(Exercise.links))
-        .order_by(Exercise.level, Exercise.title)
-    )
-    return list(db.session.scalars(statement))
+def exercises_with_term(term: Term) -> list[Card]:
+    """The cards of every exercise with *term*, easiest first."""
+    index = facet_index()
+    members = index.members.get((term.kind, term.slug), 0)
+    return cards([i for i in index.orders["level"] if members >> i & 1])
 
 
 def meta() -> dict[str, str]:

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     jsonify,
     make_response,
     redirect,
@@ -13,9 +14,11 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 from sqlalchemy import select
 
 from . import queries
+from .cache import served_version
 from .db import db
 from .links import absolute_url
 from .models import Assessment, Guide, Program, Term
@@ -221,11 +224,50 @@ def healthz():
     )
 
 
+_term_urls: dict[tuple[str, str, str], str] = {}
+
+
 @bp.app_template_global()
-def term_url(term: Term) -> str:
+def term_url(term: Term | queries.TermInfo) -> str:
     """The landing page of a taxonomy term."""
-    # Each kind's view function is named after the kind.
-    return url_for(f"pages.{term.kind}", slug=term.slug)
+    # A list page links each of its dozens of cards to several terms; building each URL
+    # once per term (and mount point) keeps that off every render.
+    key = (request.script_root, term.kind, term.slug)
+    url = _term_urls.get(key)
+    if url is None:
+        # Each kind's view function is named after the kind.
+        url = _term_urls[key] = url_for(f"pages.{term.kind}", slug=term.slug)
+    return url
+
+
+@bp.app_template_global()
+def exercise_card(exercise: queries.Card) -> Markup:
+    """One exercise in a list (exercises/_card.html), rendered once per index version."""
+    cards = current_app.extensions["card_cache"]
+    version = served_version() or ""
+    key = (request.script_root, exercise.id)
+    html = cards.get(version, key)
+    if html is None:
+        html = current_app.jinja_env.get_template("exercises/_card.html").module.card(exercise)
+        cards.put(version, key, html)
+    return html
+
+
+@bp.app_template_global()
+def body_map_art() -> dict:
+    """The body map's fixed drawing as markup: the figure, its details and each muscle's
+    shapes. It never changes, so it is drawn once per process; pages only add the links,
+    highlight classes and text around it."""
+    art = current_app.extensions.get("body_map_art")
+    if art is None:
+        drawing = current_app.jinja_env.get_template("exercises/_body_map_art.html").module
+        art = current_app.extensions["body_map_art"] = {
+            "outline": drawing.bm_figure("bm-body-outline"),
+            "figure": drawing.bm_figure("bm-body"),
+            "details": drawing.bm_details(),
+            "regions": {slug: drawing.bm_region(slug) for slug in drawing.bm_shapes},
+        }
+    return art
 
 
 @bp.app_template_filter()
