@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, request
-from sqlalchemy import select
 
-from .db import db
-from .models import Meta
+from .db import driver_connection
 from .prescription import FIELDS as PRESCRIPTION_FIELDS
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
@@ -26,7 +24,8 @@ UNCACHED_ENDPOINTS = {"static", "pages.healthz"}
 def served_version() -> str | None:
     """The version of the index this request actually read from (same connection)."""
     if "served_version" not in g:
-        g.served_version = db.session.scalar(select(Meta.value).where(Meta.key == "version"))
+        row = driver_connection().execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        g.served_version = row[0] if row else None
     return g.served_version
 
 

@@ -29,6 +29,12 @@ def read_only_uri(index_path: Path) -> str:
     return f"sqlite:///file:{quote(str(Path(index_path).resolve()))}?mode=ro&immutable=1&uri=true"
 
 
+def driver_connection() -> sqlite3.Connection:
+    """The sqlite3 connection under this request's session, for the few hot queries where
+    building ORM rows costs more than the query itself. Values are still bound."""
+    return db.session.connection().connection.dbapi_connection
+
+
 class IndexVersion:
     """The version of the index file now in place, re-read only when the file changes.
 

@@ -4,6 +4,7 @@ missing or broken index is a 503 that recovers by itself once a good index exist
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, render_template, request
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DatabaseError)
+    @app.errorhandler(sqlite3.DatabaseError)  # from the hot queries read through the driver
     def index_unavailable(error: Exception):
         log.error("index unavailable for %s: %s", request.path, error)
         body, code = render_error(503)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from .db import db
+from .db import db, driver_connection
 from .indexer import FTS_WEIGHTS, TEXT_COLUMNS, facet_token
 from .models import Alias, Exercise, ExerciseTerm, Meta, Term
 
@@ -272,30 +272,31 @@ def parse_filters(args: MultiDict) -> tuple[Filters, dict[str, list[TermInfo]]]:
 
 def cards(ids: list[int]) -> list[Card]:
     """The cards of exercises *ids*, in that order."""
-    if not ids:
-        return []
     term_by_id = facet_index().term_by_id
+    connection = driver_connection()
     links: dict[int, list[tuple[TermInfo, str | None]]] = {exercise_id: [] for exercise_id in ids}
-    rows = db.session.execute(
-        select(ExerciseTerm.exercise_id, ExerciseTerm.term_id, ExerciseTerm.role)
-        .where(ExerciseTerm.exercise_id.in_(ids))
-        .order_by(ExerciseTerm.exercise_id, ExerciseTerm.position)
-    )
-    for exercise_id, term_id, role in rows:
-        links[exercise_id].append((term_by_id[term_id], role))
-    rows = db.session.execute(
-        select(
-            Exercise.id, Exercise.slug, Exercise.title, Exercise.summary, Exercise.family_id,
-            Exercise.updated,
-        ).where(Exercise.id.in_(ids))
-    )  # fmt: skip
-    by_id = {
-        row.id: Card(
-            row.id, row.slug, row.title, row.summary, term_by_id[row.family_id], row.updated,
-            links[row.id],
+    by_id = {}
+    # A term page lists every exercise with the term; SQLite caps bound values per query.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = connection.execute(
+            "SELECT exercise_id, term_id, role FROM exercise_term"
+            f" WHERE exercise_id IN ({marks}) ORDER BY exercise_id, position",
+            chunk,
         )
-        for row in rows
-    }  # fmt: skip
+        for exercise_id, term_id, role in rows:
+            links[exercise_id].append((term_by_id[term_id], role))
+        rows = connection.execute(
+            "SELECT id, slug, title, summary, family_id, updated FROM exercise"
+            f" WHERE id IN ({marks})",
+            chunk,
+        )
+        for exercise_id, slug, title, summary, family_id, updated in rows:
+            by_id[exercise_id] = Card(
+                exercise_id, slug, title, summary, term_by_id[family_id], updated,
+                links[exercise_id],
+            )  # fmt: skip
     return [by_id[exercise_id] for exercise_id in ids if exercise_id in by_id]
 
 
@@ -305,7 +306,7 @@ def _matching_ids(match: str, ranked: bool) -> list[int]:
     sql = "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
     if ranked:
         sql += f" ORDER BY bm25(exercise_fts, {', '.join(str(w) for w in FTS_WEIGHTS)})"
-    cursor = db.session.connection().connection.dbapi_connection.execute(sql, (match,))
+    cursor = driver_connection().execute(sql, (match,))
     return [row[0] for row in cursor.fetchall()]
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     Flask,
     abort,
     current_app,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -55,19 +58,30 @@ def home():
     return render_template("home/index.html", terms=terms, guides=_guides())
 
 
+@bp.app_template_global()
+def library_url(args: dict[str, list[str] | str]) -> str:
+    """/exercises with *args* (as Filters.to_args() gives them): the address url_for would
+    give, built without the routing map, since a list page carries dozens of these links."""
+    base = g.get("library_base")
+    if base is None:
+        base = g.library_base = url_for("pages.exercise_list")
+    pairs = queries.query_pairs(args)
+    return f"{base}?{urlencode(pairs)}" if pairs else base
+
+
 @bp.get("/exercises")
 def exercise_list():
     filters, terms = queries.parse_filters(request.args)
     # A form sends every field, empty or default ones too; the address people copy and
     # share should hold only what matters, in one order.
-    canonical = url_for("pages.exercise_list", **filters.to_args())
+    canonical = library_url(filters.to_args())
     is_canonical = _is_canonical(filters.to_args())
     if not is_htmx_request() and not is_canonical:
         return redirect(canonical, code=302)
     result = queries.search(filters, terms)
 
     def toggle_muscle_url(slug: str) -> str:
-        return url_for("pages.exercise_list", **filters.toggled("muscle", slug))
+        return library_url(filters.toggled("muscle", slug))
 
     response = render_page_or_fragment(
         "exercises/index.html", "exercises/_results.html", result=result, filters=filters,
