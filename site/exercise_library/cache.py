@@ -112,13 +112,13 @@ def etag_for(version: str, key: tuple) -> str:
 def init_app(app: Flask) -> None:
     versions = app.extensions["index_version"]
     pages = VersionedCache(
-        app.config.get("PAGE_CACHE_BYTES", 16 * 1024 * 1024), size=lambda page: len(page.body)
+        app.config.get("PAGE_CACHE_BYTES", 8 * 1024 * 1024), size=lambda page: len(page.body)
     )
     app.extensions["page_cache"] = pages
     # Exercise cards, shared by every list they appear in: a list never seen before is
     # mostly cards seen before.
     app.extensions["card_cache"] = VersionedCache(
-        app.config.get("CARD_CACHE_BYTES", 2 * 1024 * 1024)
+        app.config.get("CARD_CACHE_BYTES", 8 * 1024 * 1024)
     )
 
     def cacheable_request() -> bool:
