@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from exercise_library import queries
@@ -104,3 +106,29 @@ def test_text_search_ranks_and_narrows_counts(app):
 def test_last_word_matches_as_a_prefix(app):
     slugs, _ = _search(app, q="hing")
     assert set(slugs) == {"hinge-basic", "loaded-hinge"}
+
+
+@given(
+    st.permutations(list(range(1, 120))),
+    st.sets(st.integers(1, 119)),
+    st.integers(0, 130),
+    st.integers(1, 40),
+)
+def test_a_page_of_results_is_the_slice_of_the_sort_order(order, chosen, offset, size):
+    # Both ways of cutting a page (walking the order for many results, sorting the few)
+    # give what filtering the whole order would.
+    places = [0] * 120
+    for position, exercise_id in enumerate(order):
+        places[exercise_id] = position
+    index = queries.FacetIndex("v", {}, {}, {}, 0, {"level": order}, {"level": places})
+    bits = sum(1 << exercise_id for exercise_id in chosen)
+    expected = [i for i in order if i in chosen][offset : offset + size]
+    assert index.page(bits, "level", offset, size) == expected
+
+
+def test_a_filtered_search_keeps_the_ranking_of_the_whole_search(app):
+    intermediate, _ = _search(app, phase="intermediate")
+    everywhere, _ = _search(app, q="squat")
+    slugs, _ = _search(app, q="squat", phase="intermediate")
+    assert slugs == [slug for slug in everywhere if slug in intermediate]
+    assert slugs

@@ -204,6 +204,7 @@ class FacetIndex:
     members: dict[tuple[str, str], int]  # (kind, slug) -> bitset of exercise ids
     every: int
     orders: dict[str, list[int]]  # sort -> exercise ids in that order
+    places: dict[str, list[int]]  # sort -> each exercise id's place in that order
 
     @classmethod
     def load(cls, version: str) -> FacetIndex:
@@ -228,10 +229,29 @@ class FacetIndex:
             db.session.scalars(select(Exercise.id).order_by(Exercise.level, Exercise.title))
         )
         title = list(db.session.scalars(select(Exercise.id).order_by(Exercise.title)))
-        return cls(
-            version, terms_by_kind, term_by_id, members, _bits(level),
-            {"level": level, "title": title},
-        )  # fmt: skip
+        orders = {"level": level, "title": title}
+        places = {}
+        for sort, order in orders.items():
+            places[sort] = place = [0] * (max(order, default=0) + 1)
+            for position, exercise_id in enumerate(order):
+                place[exercise_id] = position
+        return cls(version, terms_by_kind, term_by_id, members, _bits(level), orders, places)
+
+    def page(self, bits: int, sort: str, offset: int, size: int) -> list[int]:
+        """Ids *offset* to *offset* + *size* of the exercises in *bits*, in *sort* order."""
+        order = self.orders.get(sort, self.orders["level"])
+        if bits.bit_count() * 8 >= len(order):
+            # Many results: the page comes early in the order, so walk it until full.
+            found = []
+            for exercise_id in order:
+                if bits >> exercise_id & 1:
+                    found.append(exercise_id)
+                    if len(found) == offset + size:
+                        break
+            return found[offset:]
+        # Few results: walking the whole order would cost more than sorting just them.
+        place = self.places[sort if sort in self.orders else "level"]
+        return sorted(_ids(bits), key=place.__getitem__)[offset : offset + size]
 
     def facet(self, facet: str, slugs: tuple[str, ...]) -> int:
         """Exercises with any of *slugs* in *facet* (OR within a facet)."""
@@ -300,13 +320,13 @@ def cards(ids: list[int]) -> list[Card]:
     return [by_id[exercise_id] for exercise_id in ids if exercise_id in by_id]
 
 
-def _matching_ids(match: str, ranked: bool) -> list[int]:
+def _matching_ids(match: str, ranked: bool, limit: int = -1) -> list[int]:
     """Exercise ids matching a search, best first (bm25 with the column weights) when the
     order matters. Read straight from the driver: a broad search can match thousands."""
     sql = "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
     if ranked:
         sql += f" ORDER BY bm25(exercise_fts, {', '.join(str(w) for w in FTS_WEIGHTS)})"
-    cursor = driver_connection().execute(sql, (match,))
+    cursor = driver_connection().execute(f"{sql} LIMIT ?", (match, limit))
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -321,6 +341,18 @@ def _bits(ids: list[int]) -> int:
     return int.from_bytes(bitmap, "little")
 
 
+def _ids(bits: int) -> list[int]:
+    """The ids in a bitset, ascending."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    return [
+        byte_number * 8 + bit
+        for byte_number, byte in enumerate(data)
+        if byte
+        for bit in range(8)
+        if byte >> bit & 1
+    ]
+
+
 def search(filters: Filters, terms: dict[str, list[TermInfo]]) -> SearchResult:
     """Run a library query: one page of matching exercises, their total, and for every facet
     value how many results choosing it would give with the other facets as they are
@@ -333,21 +365,20 @@ def search(filters: Filters, terms: dict[str, list[TermInfo]]) -> SearchResult:
     # are ranked: the facet counts need every match, the page only the filtered ones.
     ranked = None
     if match and filters.sort == "relevance":
-        ranked = _matching_ids(fts_match(filters.q, filters.selected), ranked=True)
+        ranked = _matching_ids(
+            fts_match(filters.q, filters.selected), ranked=True, limit=filters.page * PAGE_SIZE
+        )
     chosen = {facet: index.facet(facet, values) for facet, values in filters.selected.items()}
     result = searched
     for bits in chosen.values():
         result &= bits
 
-    order = ranked if ranked is not None else index.orders.get(filters.sort, index.orders["level"])
     offset = (filters.page - 1) * PAGE_SIZE
-    page_ids = []
-    for exercise_id in order:
-        if result >> exercise_id & 1:
-            page_ids.append(exercise_id)
-            if len(page_ids) == offset + PAGE_SIZE:
-                break
-    exercises = cards(page_ids[offset:])
+    if ranked is not None:
+        page_ids = [i for i in ranked if result >> i & 1][offset : offset + PAGE_SIZE]
+    else:
+        page_ids = index.page(result, filters.sort, offset, PAGE_SIZE)
+    exercises = cards(page_ids)
 
     facets = {}
     for facet in FACETS:
