@@ -21,6 +21,13 @@ def _rows(path: Path, sql: str, *params) -> list[tuple]:
     return rows
 
 
+def _edit(content: Path, name: str, old: str, new: str) -> None:
+    path = content / "exercises" / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
 def test_build_reports_what_it_did(tmp_path: Path):
     report = build_index(LIBRARY, tmp_path / "index.sqlite3")
     assert report.exercises == 6
@@ -62,19 +69,21 @@ def test_a_failed_check_leaves_the_old_index_byte_for_byte(library_copy: Path, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "index.sqlite3"]
 
 
+@pytest.mark.parametrize("step", ["_write", "_patch"])
 def test_a_crash_during_the_build_leaves_the_old_index(
-    library_copy: Path, tmp_path: Path, monkeypatch
+    step, library_copy: Path, tmp_path: Path, monkeypatch
 ):
     index = tmp_path / "index.sqlite3"
     build_index(library_copy, index)
     before = index.read_bytes()
+    _edit(library_copy, "box-step.md", "Step onto a box", "Step up onto a box")
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("exercise_library.indexer._write", disk_full)
+    monkeypatch.setattr(f"exercise_library.indexer.{step}", disk_full)
     with pytest.raises(OSError):
-        build_index(library_copy, index)
+        build_index(library_copy, index, full=step == "_write")
     assert index.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "index.sqlite3"]
 

@@ -3,6 +3,15 @@
 The index is a derived artefact. A build writes a temporary file beside the live one and
 moves it over with `os.replace`, so readers see either the old index or the new one, whole,
 and a failed check or build leaves the serving index exactly as it was.
+
+Builds are incremental when they can be. The index keeps, per content file, the hash of its
+bytes and (for an exercise) what the checks across files need (`library.ExerciseLinks`). With
+an index in place, a build hashes every file, re-reads only the exercise files that changed or
+were added, runs every check across files over the whole library, then copies the old index to
+a temporary file, rewrites only the rows of the changed, added and deleted exercises (search
+rows included) and the small program, guide and assessment tables, and swaps it in. It falls
+back to a full build when there is no usable index, the index format or taxonomy.yml changed,
+or so many files changed that starting afresh is as quick.
 """
 
 from __future__ import annotations
@@ -10,18 +19,21 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Table, create_engine, insert, text
+from sqlalchemy import Connection, Table, create_engine, insert
+from sqlalchemy.orm import Mapped, mapped_column
 
 from . import models
 from .db import db
 from .frontmatter import Problem
-from .library import Dose, Library, load_library
+from .library import ContentScan, Dose, Exercise, Library, load_library, scan_content
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +44,30 @@ FTS_COLUMNS = (*TEXT_COLUMNS, "facets")
 # facet tokens only narrow a search and never rank it.
 FTS_WEIGHTS = (10.0, 8.0, 4.0, 2.0, 2.0, 1.0, 0.0)
 FACET_KINDS = ("phase", "equipment", "muscle")
+
+# Bump when the schema or the rows written for the same content change: an index of another
+# format is rebuilt in full instead of patched.
+INDEX_FORMAT = "2"
+# Past this share of changed exercise files, patching saves nothing over a full build.
+INCREMENTAL_UP_TO = 0.25
+# Tables with one row (or more) per exercise, keyed by exercise_id.
+EXERCISE_TABLES = (
+    models.ExerciseTerm, models.AlsoKnownAs, models.Alias, models.Dosage, models.Section,
+    models.Step, models.Cue, models.Mistake, models.LadderStep,
+)  # fmt: skip
+# Programs, guides and assessments: a few rows, rewritten whole on every build so their ids
+# are those of a full build.
+WHOLE_TABLES = (
+    models.ProgramItem, models.ProgramSession, models.Program, models.Guide, models.Assessment,
+)  # fmt: skip
+
+
+class SourceFile(db.Model):
+    """One content file the index was built from: what an incremental build compares."""
+
+    path: Mapped[str] = mapped_column(primary_key=True)  # relative to content/, "exercises/x.md"
+    hash: Mapped[str]  # sha256 of the file's bytes
+    links: Mapped[str | None]  # exercises only: library.ExerciseLinks.to_json()
 
 
 def facet_token(kind: str, slug: str) -> str:
@@ -50,30 +86,67 @@ class ContentError(Exception):
 
 @dataclass
 class BuildReport:
+    """What a build did: `incremental` says whether the old index was patched, `parsed` how
+    many exercise files were read and parsed, `removed` how many exercises were dropped, and
+    `reason` why a build was full."""
+
     exercises: int
     version: str
     seconds: float
     path: Path
+    incremental: bool = False
+    parsed: int = 0
+    removed: int = 0
+    reason: str = ""
+
+    def describe(self) -> str:
+        """One line for logs and the `index` command."""
+        if self.incremental:
+            how = f"incremental: {self.parsed} file(s) parsed, {self.removed} removed"
+        else:
+            how = f"full build: {self.reason}"
+        return f"{self.exercises} exercises in {self.seconds:.2f} s ({how})"
 
 
-def build_index(content_dir: Path, index_path: Path) -> BuildReport:
-    """Check the content and, if it is clean, replace the index at *index_path* atomically."""
+def build_index(
+    content_dir: Path, index_path: Path, *, full: bool = False, scan: ContentScan | None = None
+) -> BuildReport:
+    """Check the content and, if it is clean, replace the index at *index_path* atomically.
+
+    With a usable index in place, only changed files are read and only their rows rewritten
+    (see the module docstring); *full* forces a build from nothing. Either way the result
+    answers every query as a full build of the same content does and records the same
+    version. One difference: a full build numbers exercises in slug order, while a patched
+    index keeps the ids it had and gives added exercises the next free ones, so ids (and the
+    order of otherwise equal results) may differ between two indexes of the same content.
+    """
     started = time.perf_counter()
-    library, problems = load_library(Path(content_dir))
+    content_dir, index_path = Path(content_dir), Path(index_path)
+    scan = scan or scan_content(content_dir)
+    previous, reason = (None, "asked for") if full else _previous(index_path, scan)
+    library, problems = load_library(content_dir, reuse=previous, scan=scan)
     if problems:
         raise ContentError(problems)
-    index_path = Path(index_path)
     index_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=index_path.parent)
     os.close(handle)
     try:
+        if previous is not None:
+            shutil.copyfile(index_path, temporary)
         engine = create_engine(f"sqlite:///{temporary}")
         with engine.connect() as connection:
             # The file is not live until os.replace, so journaling buys nothing here.
             connection.exec_driver_sql("PRAGMA journal_mode=OFF")
             connection.exec_driver_sql("PRAGMA synchronous=OFF")
-            db.metadata.create_all(connection)
-            _write(connection, library)
+            connection.exec_driver_sql("PRAGMA locking_mode=EXCLUSIVE")
+            # Room for the whole index of ten thousand exercises in memory while it is written.
+            connection.exec_driver_sql("PRAGMA cache_size=-262144")
+            if previous is None:
+                db.metadata.create_all(connection)
+                _write(connection, library)
+                removed = 0
+            else:
+                removed = _patch(connection, library, previous)
             connection.commit()
             connection.exec_driver_sql("PRAGMA optimize")
         engine.dispose()
@@ -83,8 +156,40 @@ def build_index(content_dir: Path, index_path: Path) -> BuildReport:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    seconds = time.perf_counter() - started
-    return BuildReport(len(library.exercises), library.version, seconds, index_path)
+    report = BuildReport(
+        len(library.links), library.version, time.perf_counter() - started, index_path,
+        incremental=previous is not None, parsed=len(library.exercises), removed=removed,
+        reason=reason,
+    )  # fmt: skip
+    log.info("indexed %s", report.describe())
+    return report
+
+
+def _previous(index_path: Path, scan: ContentScan) -> tuple[dict[str, tuple[str, str]] | None, str]:
+    """What the index in place was built from, as `load_library(reuse=...)` takes it, or None
+    and why not when the build must be full."""
+    if not index_path.exists():
+        return None, "no index yet"
+    try:
+        uri = f"file:{index_path.resolve()}?mode=ro"
+        with sqlite3.connect(uri, uri=True) as connection:
+            meta = dict(connection.execute("SELECT key, value FROM meta"))
+            rows = connection.execute("SELECT path, hash, links FROM source_file").fetchall()
+        connection.close()
+    except sqlite3.Error:
+        return None, "the index in place is unreadable or of an older format"
+    if meta.get("format") != INDEX_FORMAT:
+        return None, "the index in place is of another format"
+    stored = {path: (file_hash, links) for path, file_hash, links in rows}
+    if stored.get("taxonomy.yml", (None,))[0] != scan.hashes.get("taxonomy.yml"):
+        return None, "taxonomy.yml changed"
+    exercise_files = {rel for rel in (*stored, *scan.hashes) if rel.startswith("exercises/")}
+    changed = sum(
+        1 for rel in exercise_files if stored.get(rel, (None,))[0] != scan.hashes.get(rel)
+    )
+    if changed > max(50, INCREMENTAL_UP_TO * len(exercise_files)):
+        return None, f"{changed} exercise files changed"
+    return {rel: (h, links) for rel, (h, links) in stored.items() if links is not None}, ""
 
 
 def _fsync(path: Path) -> None:
@@ -96,13 +201,14 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
+def _bulk_insert(connection: Connection, table: Table | str, rows: list[dict]) -> None:
     """Insert many rows through the driver directly: the schema is the models', but at ten
     thousand exercises SQLAlchemy's per-row parameter handling would double the build."""
     if not rows:
         return
     columns = list(rows[0])
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    name = table if isinstance(table, str) else table.name
+    sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     connection.exec_driver_sql(sql, [tuple(row[column] for column in columns) for row in rows])
 
 
@@ -113,8 +219,16 @@ def _dose_row(dose: Dose) -> dict:
     }  # fmt: skip
 
 
-def _write(connection: Connection, library: Library) -> None:
+ROW_KINDS = (
+    (models.Exercise, "exercise"), (models.ExerciseTerm, "exercise_term"),
+    (models.AlsoKnownAs, "names"), (models.Alias, "alias"), (models.Dosage, "dosage"),
+    (models.Section, "section"), (models.Step, "step"), (models.Cue, "cue"),
+    (models.Mistake, "mistake"), (models.LadderStep, "ladder"),
+)  # fmt: skip
 
+
+def _write(connection: Connection, library: Library) -> None:
+    """Fill a new, empty index with the whole library."""
     term_ids: dict[tuple[str, str], int] = {}
     term_rows = []
     for kind, terms in library.terms.items():
@@ -126,113 +240,188 @@ def _write(connection: Connection, library: Library) -> None:
             })  # fmt: skip
     connection.execute(insert(models.Term), term_rows)
 
-    phase_order = {slug: term.position for slug, term in library.terms["phase"].items()}
-    exercise_ids = {slug: number for number, slug in enumerate(sorted(library.exercises), 1)}
-    rows: dict[str, list[dict]] = {name: [] for name in (
-        "exercise", "exercise_term", "names", "alias", "dosage", "section", "step", "cue",
-        "mistake", "ladder", "fts",
-    )}  # fmt: skip
-    for slug, exercise in library.exercises.items():
-        exercise_id = exercise_ids[slug]
-        rows["exercise"].append({
-            "id": exercise_id, "slug": slug, "title": exercise.title, "summary": exercise.summary,
-            "family_id": term_ids[("family", exercise.family)],
-            "level": min(phase_order[p] for p in exercise.phases),
-            "source_path": exercise.path, "updated": exercise.updated,
-        })  # fmt: skip
-        links = [("phase", slug_, None) for slug_ in exercise.phases]
-        links += [("family", exercise.family, None)]
-        links += [("equipment", slug_, None) for slug_ in exercise.equipment]
-        links += [("muscle", slug_, "primary") for slug_ in exercise.primary]
-        links += [("muscle", slug_, "secondary") for slug_ in exercise.secondary]
-        for position, (kind, term_slug, role) in enumerate(links):
-            rows["exercise_term"].append({
-                "exercise_id": exercise_id, "term_id": term_ids[(kind, term_slug)],
-                "role": role, "position": position,
-            })  # fmt: skip
-        for position, name in enumerate(exercise.also_known_as):
-            rows["names"].append({"exercise_id": exercise_id, "name": name, "position": position})
-        for alias in exercise.aliases:
-            rows["alias"].append({"slug": alias, "exercise_id": exercise_id})
-        for position, (phase, dose) in enumerate(
-            sorted(exercise.dosage.items(), key=lambda item: phase_order[item[0]])
-        ):
-            rows["dosage"].append({
-                "exercise_id": exercise_id, "phase_id": term_ids[("phase", phase)],
-                "position": position, **_dose_row(dose),
-            })  # fmt: skip
-        for position, section in enumerate(exercise.body.sections):
-            rows["section"].append({
-                "exercise_id": exercise_id, "anchor": section.anchor, "heading": section.heading,
-                "html": section.html, "position": position,
-            })  # fmt: skip
-        for position, step in enumerate(exercise.body.steps):
-            rows["step"].append({"exercise_id": exercise_id, "text": step, "position": position})
-        for position, cue in enumerate(exercise.body.cues):
-            rows["cue"].append({
-                "exercise_id": exercise_id, "anchor": cue.anchor, "html": cue.html,
-                "position": position,
-            })  # fmt: skip
-        for position, mistake in enumerate(exercise.body.mistakes):
-            rows["mistake"].append({
-                "exercise_id": exercise_id, "anchor": mistake.anchor, "title": mistake.title,
-                "html": mistake.html, "fix_html": mistake.fix_html, "position": position,
-            })  # fmt: skip
-        steps = [("regression", s) for s in exercise.regressions]
-        steps += [("progression", s) for s in exercise.progressions]
-        for position, (direction, step) in enumerate(steps):
-            rows["ladder"].append({
-                "exercise_id": exercise_id, "target_id": exercise_ids[step.exercise],
-                "direction": direction, "criterion_html": step.when_html,
-                "position": position,
-            })  # fmt: skip
-        by_anchor = {s.anchor: s.text for s in exercise.body.sections}
-        rows["fts"].append(
-            {
-                "rowid": exercise_id,
-                "title": exercise.title,
-                "names": " ; ".join(exercise.also_known_as),
-                "summary": exercise.summary,
-                "cues": by_anchor.get("cues", ""),
-                "mistakes": by_anchor.get("mistakes", ""),
-                "body": " ".join(
-                    text_
-                    for anchor, text_ in by_anchor.items()
-                    if anchor not in ("cues", "mistakes")
-                ),
-                "facets": " ".join(
-                    facet_token(kind, term_slug)
-                    for kind, term_slug, _ in links
-                    if kind in FACET_KINDS
-                ),
-            }
-        )
-
-    for table, key in (
-        (models.Exercise, "exercise"), (models.ExerciseTerm, "exercise_term"),
-        (models.AlsoKnownAs, "names"), (models.Alias, "alias"), (models.Dosage, "dosage"),
-        (models.Section, "section"), (models.Step, "step"), (models.Cue, "cue"),
-        (models.Mistake, "mistake"), (models.LadderStep, "ladder"),
-    ):  # fmt: skip
-        _bulk_insert(connection, table.__table__, rows[key])
-
     connection.exec_driver_sql(
         f"CREATE VIRTUAL TABLE exercise_fts USING fts5({', '.join(FTS_COLUMNS)}, "
         "tokenize = 'porter unicode61 remove_diacritics 2')"
     )
-    if rows["fts"]:
-        connection.execute(
-            text(
-                f"INSERT INTO exercise_fts (rowid, {', '.join(FTS_COLUMNS)}) "
-                f"VALUES (:rowid, {', '.join(':' + c for c in FTS_COLUMNS)})"
-            ),
-            rows["fts"],
+    exercise_ids = {slug: number for number, slug in enumerate(sorted(library.exercises), 1)}
+    _write_exercises(connection, library, library.exercises.values(), exercise_ids, term_ids)
+    _write_programs(connection, library, term_ids, exercise_ids)
+    _write_sources(connection, library, library.hashes)
+    _write_meta(connection, library)
+
+
+def _patch(connection: Connection, library: Library, previous: dict[str, tuple[str, str]]) -> int:
+    """Bring a copy of the previous index up to *library*: drop the rows of deleted and
+    re-read exercises, write the re-read ones (keeping their ids) and the added ones (with new
+    ids), rewrite programs, guides and assessments, the changed source hashes and the meta.
+    Returns how many exercises were removed."""
+    term_ids = {
+        (kind, slug): term_id
+        for term_id, kind, slug in connection.exec_driver_sql("SELECT id, kind, slug FROM term")
+    }
+    old_ids = dict(connection.exec_driver_sql("SELECT slug, id FROM exercise").all())
+    removed = [slug for slug in old_ids if slug not in library.links]
+    dropped = [(old_ids[slug],) for slug in (*removed, *library.exercises) if slug in old_ids]
+    for model in EXERCISE_TABLES:
+        _many(connection, f"DELETE FROM {model.__tablename__} WHERE exercise_id = ?", dropped)
+    _many(connection, "DELETE FROM exercise_fts WHERE rowid = ?", dropped)
+    _many(connection, "DELETE FROM exercise WHERE id = ?", dropped)
+    for model in WHOLE_TABLES:
+        connection.exec_driver_sql(f"DELETE FROM {model.__tablename__}")
+
+    exercise_ids = {slug: old_ids[slug] for slug in library.links if slug in old_ids}
+    next_id = max(old_ids.values(), default=0) + 1
+    for slug in sorted(library.exercises):
+        if slug not in exercise_ids:
+            exercise_ids[slug] = next_id
+            next_id += 1
+    _write_exercises(connection, library, library.exercises.values(), exercise_ids, term_ids)
+    _write_programs(connection, library, term_ids, exercise_ids)
+
+    changed = {
+        rel: file_hash
+        for rel, file_hash in library.hashes.items()
+        if previous.get(rel, (None,))[0] != file_hash
+    }
+    _many(
+        connection,
+        "DELETE FROM source_file WHERE path = ?",
+        [(rel,) for (rel,) in connection.exec_driver_sql("SELECT path FROM source_file")
+         if rel not in library.hashes or rel in changed],
+    )  # fmt: skip
+    _write_sources(connection, library, changed)
+    connection.exec_driver_sql("DELETE FROM meta")
+    _write_meta(connection, library)
+    return len(removed)
+
+
+def _many(connection: Connection, sql: str, rows: list[tuple]) -> None:
+    """executemany through the driver; with no rows, nothing (SQLAlchemy would run it once)."""
+    if rows:
+        connection.exec_driver_sql(sql, rows)
+
+
+def _write_exercises(
+    connection: Connection,
+    library: Library,
+    exercises: Iterable[Exercise],
+    exercise_ids: dict[str, int],
+    term_ids: dict[tuple[str, str], int],
+) -> None:
+    """Insert every row of *exercises*, search rows included."""
+    phase_order = {slug: term.position for slug, term in library.terms["phase"].items()}
+    rows: dict[str, list[dict]] = {key: [] for _, key in ROW_KINDS}
+    fts_rows = []
+    for exercise in exercises:
+        fts_rows.append(_exercise_rows(exercise, exercise_ids, term_ids, phase_order, rows))
+    for model, key in ROW_KINDS:
+        _bulk_insert(connection, model.__table__, rows[key])
+    if fts_rows:
+        connection.exec_driver_sql(
+            f"INSERT INTO exercise_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+            f"VALUES (?, {', '.join('?' for _ in FTS_COLUMNS)})",
+            fts_rows,
         )
 
-    _write_programs(connection, library, term_ids, exercise_ids)
+
+def _exercise_rows(
+    exercise: Exercise,
+    exercise_ids: dict[str, int],
+    term_ids: dict[tuple[str, str], int],
+    phase_order: dict[str, int],
+    rows: dict[str, list[dict]],
+) -> tuple:
+    """Append one exercise's rows to *rows*; return its search row."""
+    slug = exercise.slug
+    exercise_id = exercise_ids[slug]
+    rows["exercise"].append({
+        "id": exercise_id, "slug": slug, "title": exercise.title, "summary": exercise.summary,
+        "family_id": term_ids[("family", exercise.family)],
+        "level": min(phase_order[p] for p in exercise.phases),
+        "source_path": exercise.path, "updated": exercise.updated,
+    })  # fmt: skip
+    links = [("phase", slug_, None) for slug_ in exercise.phases]
+    links += [("family", exercise.family, None)]
+    links += [("equipment", slug_, None) for slug_ in exercise.equipment]
+    links += [("muscle", slug_, "primary") for slug_ in exercise.primary]
+    links += [("muscle", slug_, "secondary") for slug_ in exercise.secondary]
+    for position, (kind, term_slug, role) in enumerate(links):
+        rows["exercise_term"].append({
+            "exercise_id": exercise_id, "term_id": term_ids[(kind, term_slug)],
+            "role": role, "position": position,
+        })  # fmt: skip
+    for position, name in enumerate(exercise.also_known_as):
+        rows["names"].append({"exercise_id": exercise_id, "name": name, "position": position})
+    for alias in exercise.aliases:
+        rows["alias"].append({"slug": alias, "exercise_id": exercise_id})
+    for position, (phase, dose) in enumerate(
+        sorted(exercise.dosage.items(), key=lambda item: phase_order[item[0]])
+    ):
+        rows["dosage"].append({
+            "exercise_id": exercise_id, "phase_id": term_ids[("phase", phase)],
+            "position": position, **_dose_row(dose),
+        })  # fmt: skip
+    for position, section in enumerate(exercise.body.sections):
+        rows["section"].append({
+            "exercise_id": exercise_id, "anchor": section.anchor, "heading": section.heading,
+            "html": section.html, "position": position,
+        })  # fmt: skip
+    for position, step in enumerate(exercise.body.steps):
+        rows["step"].append({"exercise_id": exercise_id, "text": step, "position": position})
+    for position, cue in enumerate(exercise.body.cues):
+        rows["cue"].append({
+            "exercise_id": exercise_id, "anchor": cue.anchor, "html": cue.html,
+            "position": position,
+        })  # fmt: skip
+    for position, mistake in enumerate(exercise.body.mistakes):
+        rows["mistake"].append({
+            "exercise_id": exercise_id, "anchor": mistake.anchor, "title": mistake.title,
+            "html": mistake.html, "fix_html": mistake.fix_html, "position": position,
+        })  # fmt: skip
+    steps = [("regression", s) for s in exercise.regressions]
+    steps += [("progression", s) for s in exercise.progressions]
+    for position, (direction, step) in enumerate(steps):
+        rows["ladder"].append({
+            "exercise_id": exercise_id, "target_id": exercise_ids[step.exercise],
+            "direction": direction, "criterion_html": step.when_html,
+            "position": position,
+        })  # fmt: skip
+    by_anchor = {s.anchor: s.text for s in exercise.body.sections}
+    return (
+        exercise_id,
+        exercise.title,
+        " ; ".join(exercise.also_known_as),
+        exercise.summary,
+        by_anchor.get("cues", ""),
+        by_anchor.get("mistakes", ""),
+        " ".join(
+            text_ for anchor, text_ in by_anchor.items() if anchor not in ("cues", "mistakes")
+        ),
+        " ".join(
+            facet_token(kind, term_slug) for kind, term_slug, _ in links if kind in FACET_KINDS
+        ),
+    )
+
+
+def _write_sources(connection: Connection, library: Library, files: Iterable[str]) -> None:
+    """Record the hash of each of *files* (relative to content/), and for an exercise what the
+    checks across files need, for the next incremental build."""
+    rows = []
+    for rel in files:
+        links = library.links.get(rel[10:-3]) if rel.startswith("exercises/") else None
+        rows.append((rel, library.hashes[rel], links.to_json() if links else None))
+    if rows:
+        connection.exec_driver_sql(
+            "INSERT INTO source_file (path, hash, links) VALUES (?, ?, ?)", rows
+        )
+
+
+def _write_meta(connection: Connection, library: Library) -> None:
     meta = {
         "version": library.version,
-        "exercises": str(len(library.exercises)),
+        "format": INDEX_FORMAT,
+        "exercises": str(len(library.links)),
         "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "sqlite": sqlite3.sqlite_version,
     }
@@ -298,12 +487,11 @@ def ensure_index(content_dir: Path, index_path: Path) -> None:
 
     A content problem is logged and the old index, if any, keeps serving.
     """
-    from .library import content_version
-
-    if Path(index_path).exists() and index_version(index_path) == content_version(content_dir):
+    scan = scan_content(content_dir)
+    if Path(index_path).exists() and index_version(index_path) == scan.version:
         return
     try:
-        report = build_index(content_dir, index_path)
+        build_index(content_dir, index_path, scan=scan)
     except ContentError as error:
         for problem in error.problems:
             log.error("%s", problem)
@@ -312,4 +500,3 @@ def ensure_index(content_dir: Path, index_path: Path) -> None:
             "keeping the last good index" if Path(index_path).exists() else "no index to serve",
         )
         return
-    log.info("built index of %d exercises in %.2f s", report.exercises, report.seconds)

@@ -11,8 +11,9 @@ import datetime
 import difflib
 import functools
 import hashlib
+import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,13 +81,71 @@ class Exercise:
     also_known_as: list[str]
     aliases: list[str]
     body: markup.Body
-    document: Document | None = field(default=None, repr=False)
+    source: str = ""  # the file itself, read again only to put a line on a problem
     body_first_line: int = 0
     updated: str | None = None  # ISO date of the last meaningful edit, for the feed
 
     def line(self, where: tuple[str | int, ...]) -> int:
-        """The file line of a front-matter value (composing the YAML again: errors only)."""
-        return self.document.line_of(where) if self.document else 1
+        """The file line of a front-matter value (reading the file again: errors only)."""
+        return line_in_file(self.source, where)
+
+    def links(self) -> ExerciseLinks:
+        """What the checks across files need to know about this exercise."""
+        return ExerciseLinks(
+            slug=self.slug, path=self.path, source=self.source, aliases=self.aliases,
+            progressions=[(s.exercise, s.where) for s in self.progressions],
+            regressions=[(s.exercise, s.where) for s in self.regressions],
+            body_links=self.body.links, body_first_line=self.body_first_line,
+        )  # fmt: skip
+
+
+@dataclass
+class ExerciseLinks:
+    """The part of an exercise that other files depend on: its aliases, its ladder and the
+    links in its body. The incremental build keeps this per file in the index, so the checks
+    across files run over the whole library without reading the files that did not change."""
+
+    slug: str
+    path: str
+    source: str
+    aliases: list[str]
+    progressions: list[tuple[str, tuple[str | int, ...]]]  # (target slug, place in the YAML)
+    regressions: list[tuple[str, tuple[str | int, ...]]]
+    body_links: list[tuple[str, int]]  # (href, 0-based body line)
+    body_first_line: int
+
+    def line(self, where: tuple[str | int, ...]) -> int:
+        """The file line of a front-matter value (reading the file again: errors only)."""
+        return line_in_file(self.source, where)
+
+    def to_json(self) -> str:
+        """The stored form: JSON, so an index never holds pickled code objects."""
+        return json.dumps(
+            [self.aliases, self.progressions, self.regressions, self.body_links,
+             self.body_first_line],
+            separators=(",", ":"),
+        )  # fmt: skip
+
+    @classmethod
+    def from_json(cls, slug: str, path: str, source: str, stored: str) -> ExerciseLinks:
+        """Read back what `to_json` stored for the exercise file *source*."""
+        aliases, progressions, regressions, body_links, first_line = json.loads(stored)
+        return cls(
+            slug, path, source, aliases,
+            [(target, tuple(where)) for target, where in progressions],
+            [(target, tuple(where)) for target, where in regressions],
+            [(href, line) for href, line in body_links], first_line,
+        )  # fmt: skip
+
+
+def line_in_file(source: str, where: tuple[str | int, ...]) -> int:
+    """The file line of the front-matter value at *where* in the file *source*. Valid files
+    keep no YAML text or node tree (that would double what crosses between processes), so a
+    problem found across files reads its file once more."""
+    try:
+        return split(Path(source).read_text(encoding="utf-8")).line_of(where)
+    except (OSError, UnicodeDecodeError, FrontMatterError):  # pragma: no cover - changed since
+        return 1
 
 
 @dataclass
@@ -146,6 +205,8 @@ class Library:
     guides: dict[str, Guide]
     assessments: list[Assessment]
     version: str
+    links: dict[str, ExerciseLinks] = field(default_factory=dict)  # every exercise, read or not
+    hashes: dict[str, str] = field(default_factory=dict)  # content file -> sha256
 
 
 # -- field checks --------------------------------------------------------------------------
@@ -584,7 +645,7 @@ def read_exercise(
             slug=slug, path=shown, title=title, summary=summary, family=family_slug,
             phases=phases, equipment=equipment, primary=primary, secondary=secondary,
             dosage=dosage, progressions=ladders["progressions"], regressions=ladders["regressions"],
-            also_known_as=also_known_as, aliases=aliases, body=body, document=document,
+            also_known_as=also_known_as, aliases=aliases, body=body, source=os.path.abspath(path),
             body_first_line=document.body_first_line, updated=updated,
         ),
         problems,
@@ -732,25 +793,60 @@ def read_assessments(path: Path, root: Path) -> tuple[list[Assessment], list[Pro
 # -- the whole library -----------------------------------------------------------------------
 
 
-def content_files(root: Path) -> list[Path]:
-    """Every file that makes up the content, in a stable order."""
-    files = [root / "taxonomy.yml", root / "assessments.yml", root / "published.txt"]
-    for folder in ("exercises", "phases", "guides"):
-        files.extend(sorted((root / folder).glob("*.md")))
-    return [path for path in files if path.exists() or path.is_symlink()]
+CONTENT_FOLDERS = ("exercises", "phases", "guides")
+SINGLE_FILES = ("taxonomy.yml", "assessments.yml", "published.txt")
+
+
+def _names(folder: Path) -> list[str]:
+    """The entries of *folder*, sorted (os.scandir: at ten thousand files pathlib's glob and
+    sort cost a tenth of a second)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entry.name for entry in entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def content_files(root: Path) -> list[str]:
+    """Every file that makes up the content, as paths relative to *root*, in a stable order."""
+    files = [name for name in SINGLE_FILES if os.path.lexists(root / name)]
+    for folder in CONTENT_FOLDERS:
+        files.extend(f"{folder}/{name}" for name in _names(root / folder) if name.endswith(".md"))
+    return files
+
+
+@dataclass
+class ContentScan:
+    """A hash of each content file, and the content version made from them all."""
+
+    version: str
+    hashes: dict[str, str]  # "exercises/box-step.md" -> sha256 of the file's bytes
+
+    def exercise_slugs(self) -> set[str]:
+        """Slugs of every exercise file, valid or not."""
+        return {rel[10:-3] for rel in self.hashes if rel.startswith("exercises/")}
+
+
+def scan_content(root: Path) -> ContentScan:
+    """Hash every content file: the same content gives the same version on any machine, and
+    the per-file hashes tell an incremental build which files changed."""
+    root = Path(root)
+    hashes = {}
+    digest = hashlib.sha256()
+    for rel in content_files(root):
+        try:
+            with open(root / rel, "rb") as handle:
+                file_hash = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            file_hash = "unreadable"
+        hashes[rel] = file_hash
+        digest.update(f"{rel}\0{file_hash}\0".encode())
+    return ContentScan(digest.hexdigest()[:16], hashes)
 
 
 def content_version(root: Path) -> str:
     """A hash of every content file: the same content gives the same version on any machine."""
-    digest = hashlib.sha256()
-    for path in content_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"<unreadable>")
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
+    return scan_content(root).version
 
 
 PARALLEL_FROM = 300  # below this, starting worker processes costs more than it saves
@@ -769,18 +865,40 @@ def _read_all(
         return list(pool.map(read, paths, chunksize=max(16, len(paths) // (workers * 8))))
 
 
-def load_library(root: Path) -> tuple[Library, list[Problem]]:
-    """Read everything under *root*; return the library and every problem found, sorted."""
+def load_library(
+    root: Path,
+    reuse: Mapping[str, tuple[str, str]] | None = None,
+    scan: ContentScan | None = None,
+) -> tuple[Library, list[Problem]]:
+    """Read everything under *root*; return the library and every problem found, sorted.
+
+    *reuse* maps exercise files ("exercises/x.md") to the (hash, `ExerciseLinks.to_json`)
+    an earlier clean load stored. A file whose hash is still the same is not read again: it
+    passed every check of its own then, and with the same bytes and the same taxonomy it
+    still does (the caller drops *reuse* when taxonomy.yml changed). Such exercises are in
+    `Library.links` only; `Library.exercises` holds the files that were read. The checks
+    across files always run over every exercise.
+    """
     root = Path(root)
+    scan = scan or scan_content(root)
+    reuse = reuse or {}
     problems: list[Problem] = []
     terms = read_taxonomy(root / "taxonomy.yml", problems)
 
-    exercises: dict[str, Exercise] = {}
+    links: dict[str, ExerciseLinks] = {}
     paths = []
-    for path in sorted((root / "exercises").glob("*")):
-        if path.suffix == ".md":
-            paths.append(path)
-        elif not path.name.startswith("."):
+    for name in _names(root / "exercises"):
+        path = root / "exercises" / name
+        if name.endswith(".md"):
+            stored = reuse.get(f"exercises/{name}")
+            if stored is not None and stored[0] == scan.hashes.get(f"exercises/{name}"):
+                slug = name[:-3]
+                links[slug] = ExerciseLinks.from_json(
+                    slug, _display(path), os.path.abspath(path), stored[1]
+                )
+            else:
+                paths.append(path)
+        elif not name.startswith("."):
             problems.append(
                 Problem(
                     _display(path),
@@ -788,10 +906,12 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
                     "only .md files belong in exercises/: rename it or move it out",
                 )
             )
+    exercises: dict[str, Exercise] = {}
     for exercise, file_problems in _read_all(paths, root, terms):
         problems.extend(file_problems)
         if exercise is not None:
             exercises[exercise.slug] = exercise
+            links[exercise.slug] = exercise.links()
     if not (root / "exercises").is_dir():
         problems.append(
             Problem(_display(root / "exercises"), 1, "the exercises/ folder is missing")
@@ -814,14 +934,12 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     assessments, file_problems = read_assessments(root / "assessments.yml", root)
     problems.extend(file_problems)
 
-    library = Library(terms, exercises, programs, guides, assessments, content_version(root))
+    library = Library(
+        terms, exercises, programs, guides, assessments, scan.version,
+        dict(sorted(links.items())), scan.hashes,
+    )  # fmt: skip
     problems.extend(check_links(library, root))
     return library, sorted(set(problems))
-
-
-def _all_exercise_slugs(root: Path) -> set[str]:
-    """Slugs of every exercise file, valid or not, so one broken file does not cascade."""
-    return {path.stem for path in (root / "exercises").glob("*.md")}
 
 
 PUBLISHED = "published.txt"
@@ -870,9 +988,9 @@ def _check_published(root: Path, files: set[str], owners: dict[str, str]) -> lis
 def check_links(library: Library, root: Path) -> list[Problem]:
     """Checks that need the whole library: aliases, ladders, and links between pages."""
     problems: list[Problem] = []
-    files = _all_exercise_slugs(root)
+    files = {rel[10:-3] for rel in library.hashes if rel.startswith("exercises/")}
     owners: dict[str, str] = {}
-    for exercise in library.exercises.values():
+    for exercise in library.links.values():
         for index, alias in enumerate(exercise.aliases):
             where = ("aliases", index)  # a line only if there is something to report
             if alias in files:
@@ -894,27 +1012,27 @@ def check_links(library: Library, root: Path) -> list[Problem]:
             else:
                 owners[alias] = exercise.slug
 
-    for exercise in library.exercises.values():
+    for exercise in library.links.values():
         for direction in ("progressions", "regressions"):
-            for step in getattr(exercise, direction):
-                if step.exercise == exercise.slug:
+            for target, where in getattr(exercise, direction):
+                if target == exercise.slug:
                     problems.append(
                         Problem(
                             exercise.path,
-                            exercise.line(step.where),
+                            exercise.line(where),
                             f"'{exercise.slug}' lists itself in {direction}: link a different exercise",
                         )
                     )
-                elif step.exercise not in files:
-                    hint = unknown_message("exercise", step.exercise, sorted(files))
-                    if step.exercise in owners:
-                        hint = f"'{step.exercise}' is a former slug: link '{owners[step.exercise]}' instead"
+                elif target not in files:
+                    hint = unknown_message("exercise", target, sorted(files))
+                    if target in owners:
+                        hint = f"'{target}' is a former slug: link '{owners[target]}' instead"
                     problems.append(
-                        Problem(exercise.path, exercise.line(step.where), f"{direction}: {hint}")
+                        Problem(exercise.path, exercise.line(where), f"{direction}: {hint}")
                     )
         problems.extend(
             _check_body_links(
-                exercise.path, exercise.body, exercise.body_first_line, library, files, owners
+                exercise.path, exercise.body_links, exercise.body_first_line, library, files, owners
             )
         )
     problems.extend(_check_cycles(library))
@@ -933,12 +1051,14 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                     )
         problems.extend(
             _check_body_links(
-                program.path, program.body, program.body_first_line, library, files, owners
+                program.path, program.body.links, program.body_first_line, library, files, owners
             )
         )
     for guide in library.guides.values():
         problems.extend(
-            _check_body_links(guide.path, guide.body, guide.body_first_line, library, files, owners)
+            _check_body_links(
+                guide.path, guide.body.links, guide.body_first_line, library, files, owners
+            )
         )
     for assessment in library.assessments:
         if assessment.exercise not in files:
@@ -954,7 +1074,7 @@ def check_links(library: Library, root: Path) -> list[Problem]:
 
 def _check_body_links(
     path: str,
-    body: markup.Body,
+    links: list[tuple[str, int]],
     first_line: int,
     library: Library,
     files: set[str],
@@ -969,7 +1089,7 @@ def _check_body_links(
         "muscles": set(library.terms["muscle"]),
         "families": set(library.terms["family"]),
     }
-    for href, line in body.links:
+    for href, line in links:
         if not href.startswith("/"):
             continue
         route, _, rest = href.split("#")[0].split("?")[0].strip("/").partition("/")
@@ -993,7 +1113,7 @@ def _check_body_links(
 def _check_cycles(library: Library) -> list[Problem]:
     """Progressions must only ever lead to harder work: a loop back is a mistake."""
     problems = []
-    graph = {slug: [s.exercise for s in ex.progressions] for slug, ex in library.exercises.items()}
+    graph = {slug: [target for target, _ in ex.progressions] for slug, ex in library.links.items()}
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
 
@@ -1009,11 +1129,9 @@ def _check_cycles(library: Library) -> list[Problem]:
                 key = frozenset(loop)
                 if key not in reported:
                     reported.add(key)
-                    exercise = library.exercises[slug]
+                    exercise = library.links[slug]
                     line = next(
-                        exercise.line(s.where)
-                        for s in exercise.progressions
-                        if s.exercise == target
+                        exercise.line(where) for to, where in exercise.progressions if to == target
                     )
                     problems.append(
                         Problem(
