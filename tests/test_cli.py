@@ -35,6 +35,16 @@ def test_index_builds_and_reports(library_copy, tmp_path):
     assert (tmp_path / "i.sqlite3").exists()
 
 
+def test_index_again_after_an_edit_is_incremental(library_copy, tmp_path):
+    runner = _runner(library_copy, tmp_path / "i.sqlite3")
+    assert "(full build: no index yet)" in runner.invoke(args=["index"]).output
+    path = library_copy / "exercises" / "box-step.md"
+    path.write_text(path.read_text().replace("Step onto a box", "Step up onto a box"))
+    result = runner.invoke(args=["index"])
+    assert result.exit_code == 0
+    assert "(incremental: 1 file(s) parsed, 0 removed)" in result.output
+
+
 def test_index_after_a_broken_file_keeps_the_previous_index(library_copy, tmp_path):
     runner = _runner(library_copy, tmp_path / "i.sqlite3")
     runner.invoke(args=["index"])

@@ -138,3 +138,184 @@ def test_every_kind_of_broken_file_leaves_the_index_byte_for_byte(
         build_index(library_copy, index)
     assert index.read_bytes() == before
     assert [p.name for p in index.parent.iterdir()] == ["index.sqlite3"]
+
+
+# -- incremental builds ---------------------------------------------------------------------
+
+# Rows whose own id is only a row number; everything else is compared as stored.
+_NUMBERED = {
+    "exercise", "also_known_as", "dosage", "section", "step", "cue", "mistake", "ladder_step",
+}  # fmt: skip
+_SEARCHES = ('"box"', '"knee"', '"grip"', '"rfess"', "phasebeginner", '"hold" equipmentbox')
+
+
+def _contents(path: Path) -> dict[str, list]:
+    """Every table of an index, exercise ids replaced by slugs, plus the answers (slugs and
+    bm25 scores) to a few searches: what any query can see."""
+    with sqlite3.connect(path) as connection:
+        slugs = dict(connection.execute("SELECT id, slug FROM exercise"))
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'exercise_fts%'"
+            )
+        ]
+        contents = {}
+        for table in tables:
+            cursor = connection.execute(f"SELECT * FROM {table}")
+            columns = [d[0] for d in cursor.description]
+            rows = []
+            for row in cursor:
+                record = dict(zip(columns, row, strict=True))
+                if table in _NUMBERED:
+                    del record["id"]
+                for key in ("exercise_id", "target_id"):
+                    if key in record:
+                        record[key] = slugs[record[key]]
+                if record.get("key") != "built_at":
+                    rows.append(repr(sorted(record.items())))
+            contents[table] = sorted(rows)
+        contents["exercise_fts"] = sorted(
+            repr([slugs[rowid], *rest])
+            for rowid, *rest in connection.execute("SELECT rowid, * FROM exercise_fts")
+        )
+        for query in _SEARCHES:
+            contents[query] = sorted(
+                (round(score, 9), slugs[rowid])
+                for rowid, score in connection.execute(
+                    "SELECT rowid, bm25(exercise_fts) FROM exercise_fts WHERE exercise_fts MATCH ?",
+                    (query,),
+                )
+            )
+    connection.close()
+    return contents
+
+
+def _assert_same_as_full_build(content: Path, index: Path, tmp_path: Path) -> None:
+    full = build_index(content, tmp_path / "full.sqlite3", full=True)
+    assert index_version(index) == full.version == content_version(content)
+    assert _contents(index) == _contents(full.path)
+
+
+@pytest.fixture
+def indexed_copy(library_copy: Path, tmp_path: Path) -> Path:
+    """The library copy with its index built in full, ready to be changed and rebuilt."""
+    build_index(library_copy, tmp_path / "index.sqlite3")
+    return tmp_path / "index.sqlite3"
+
+
+def test_an_incremental_build_after_an_edit_equals_a_full_build(
+    library_copy: Path, indexed_copy: Path, tmp_path: Path
+):
+    _edit(library_copy, "box-step.md", "- exercise: balance-hold", "- exercise: hinge-basic")
+    _edit(library_copy, "box-step.md", "## Cues\n", "## Cues\n\n- Knees soft, eyes up.\n")
+    report = build_index(library_copy, indexed_copy)
+    assert report.incremental and report.parsed == 1
+    _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)
+
+
+def test_an_incremental_build_after_adding_an_exercise_equals_a_full_build(
+    library_copy: Path, indexed_copy: Path, tmp_path: Path
+):
+    text = (library_copy / "exercises" / "box-step.md").read_text()
+    (library_copy / "exercises" / "box-step-down.md").write_text(
+        text.replace("title: Box step", "title: Box step down")
+    )
+    with (library_copy / "published.txt").open("a") as record:
+        record.write("box-step-down\n")
+    report = build_index(library_copy, indexed_copy)
+    assert report.incremental and report.parsed == 1 and report.exercises == 7
+    _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)
+
+
+def test_an_incremental_build_after_deleting_an_exercise_equals_a_full_build(
+    library_copy: Path, indexed_copy: Path, tmp_path: Path
+):
+    (library_copy / "exercises" / "box-step.md").unlink()
+    _edit(library_copy, "hinge-basic.md", "aliases: [old-hinge]", "aliases: [old-hinge, box-step]")
+    report = build_index(library_copy, indexed_copy)
+    assert (report.incremental, report.parsed, report.removed) == (True, 1, 1)
+    _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)
+
+
+def test_an_incremental_build_after_a_rename_with_an_alias_equals_a_full_build(
+    library_copy: Path, indexed_copy: Path, tmp_path: Path
+):
+    old = library_copy / "exercises" / "box-step.md"
+    text = old.read_text().replace("muscles:", "aliases: [box-step]\nmuscles:", 1)
+    old.unlink()
+    (library_copy / "exercises" / "box-step-up.md").write_text(text)
+    with (library_copy / "published.txt").open("a") as record:
+        record.write("box-step-up\n")
+    report = build_index(library_copy, indexed_copy)
+    assert (report.incremental, report.parsed, report.removed) == (True, 1, 1)
+    _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)
+    assert _rows(
+        indexed_copy,
+        "SELECT e.slug FROM alias JOIN exercise e ON e.id = exercise_id ORDER BY e.slug",
+    ) == [
+        ("box-step-up",),
+        ("hinge-basic",),
+    ]
+
+
+def test_an_incremental_build_reads_only_the_changed_file(
+    library_copy: Path, indexed_copy: Path, caplog
+):
+    caplog.set_level("INFO", logger="exercise_library.indexer")
+    _edit(library_copy, "box-step.md", "Step onto a box", "Step up onto a box")
+    report = build_index(library_copy, indexed_copy)
+    assert (report.incremental, report.parsed, report.removed) == (True, 1, 0)
+    assert "incremental: 1 file(s) parsed, 0 removed" in caplog.text
+
+
+def test_an_invalid_change_leaves_the_index_byte_for_byte_with_file_and_line(
+    library_copy: Path, indexed_copy: Path, tmp_path: Path
+):
+    before = indexed_copy.read_bytes()
+    _edit(library_copy, "box-step.md", "- exercise: balance-hold", "- exercise: balance-hodl")
+    with pytest.raises(ContentError) as raised:
+        build_index(library_copy, indexed_copy)
+    [problem] = raised.value.problems
+    assert problem.path.endswith("exercises/box-step.md") and problem.line == 20
+    assert (
+        problem.message
+        == "regressions: unknown exercise 'balance-hodl': did you mean 'balance-hold'?"
+    )
+    assert indexed_copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "index.sqlite3"]
+
+
+def test_an_incremental_build_checks_unchanged_files_against_a_deletion(
+    library_copy: Path, indexed_copy: Path
+):
+    before = indexed_copy.read_bytes()
+    (library_copy / "exercises" / "loaded-hinge.md").unlink()
+    with pytest.raises(ContentError) as raised:
+        build_index(library_copy, indexed_copy)
+    found = {(Path(p.path).name, p.line, p.message.split(":")[0]) for p in raised.value.problems}
+    assert ("hinge-basic.md", 21, "progressions") in found
+    assert (
+        "published.txt",
+        7,
+        "/exercises/loaded-hinge was published and nothing answers it now",
+    ) in found
+    assert indexed_copy.read_bytes() == before
+
+
+def test_a_taxonomy_change_falls_back_to_a_full_build(library_copy: Path, indexed_copy: Path):
+    taxonomy = library_copy / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text() + "\n")
+    report = build_index(library_copy, indexed_copy)
+    assert not report.incremental and report.reason == "taxonomy.yml changed"
+    assert report.parsed == 6
+
+
+def test_an_index_of_another_format_falls_back_to_a_full_build(
+    library_copy: Path, indexed_copy: Path
+):
+    with sqlite3.connect(indexed_copy) as connection:
+        connection.execute("UPDATE meta SET value = '1' WHERE key = 'format'")
+    connection.close()
+    report = build_index(library_copy, indexed_copy)
+    assert not report.incremental and "another format" in report.reason

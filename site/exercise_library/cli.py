@@ -29,8 +29,9 @@ def check_command() -> None:
 @click.command("index")
 @with_appcontext
 def index_command() -> None:
-    """Check the content, then build a new index and swap it in. On any problem the index
-    that is serving stays as it is."""
+    """Check the content, then build a new index and swap it in: with an index in place, only
+    the files that changed are read again and only their rows rewritten. On any problem the
+    index that is serving stays as it is."""
     try:
         report = build_index(current_app.config["CONTENT_DIR"], current_app.config["INDEX_PATH"])
     except ContentError as error:
@@ -39,10 +40,7 @@ def index_command() -> None:
         raise click.ClickException(
             f"{len(error.problems)} problem(s) found; the existing index was left untouched"
         ) from None
-    click.echo(
-        f"Indexed {report.exercises} exercises in {report.seconds:.2f} s "
-        f"(version {report.version}) into {report.path}"
-    )
+    click.echo(f"Indexed {report.describe()}, version {report.version}, into {report.path}")
 
 
 @click.command("publish")

@@ -148,7 +148,10 @@ def build_index(
             else:
                 removed = _patch(connection, library, previous)
             connection.commit()
-            connection.exec_driver_sql("PRAGMA optimize")
+            if previous is None:
+                # Not after a patch: its lookups by exercise_id would make optimize record
+                # planner statistics that a full build of the same content does not have.
+                connection.exec_driver_sql("PRAGMA optimize")
         engine.dispose()
         _fsync(Path(temporary))
         os.replace(temporary, index_path)
