@@ -37,7 +37,7 @@ def test_index_builds_and_reports(library_copy, tmp_path):
 
 def test_index_again_after_an_edit_is_incremental(library_copy, tmp_path):
     runner = _runner(library_copy, tmp_path / "i.sqlite3")
-    assert "(full build: no index yet)" in runner.invoke(args=["index"]).output
+    assert "(full build: no index of this format in place" in runner.invoke(args=["index"]).output
     path = library_copy / "exercises" / "box-step.md"
     path.write_text(path.read_text().replace("Step onto a box", "Step up onto a box"))
     result = runner.invoke(args=["index"])

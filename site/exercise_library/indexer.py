@@ -17,6 +17,7 @@ or so many files changed that starting afresh is as quick.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import os
 import shutil
@@ -33,7 +34,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from . import models
 from .db import db
 from .frontmatter import Problem
-from .library import ContentScan, Dose, Exercise, Library, load_library, scan_content
+from .library import (
+    ContentScan,
+    Dose,
+    Exercise,
+    Library,
+    collector_paused,
+    load_library,
+    scan_content,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +59,9 @@ FACET_KINDS = ("phase", "equipment", "muscle")
 INDEX_FORMAT = "2"
 # Past this share of changed exercise files, patching saves nothing over a full build.
 INCREMENTAL_UP_TO = 0.25
+# A file changed less than this before the last scan began is read again even if os.stat
+# says it is as it was (timestamps can be coarser than the clock).
+STAT_MARGIN_NS = 2_000_000_000
 # Tables with one row (or more) per exercise, keyed by exercise_id.
 EXERCISE_TABLES = (
     models.ExerciseTerm, models.AlsoKnownAs, models.Alias, models.Dosage, models.Section,
@@ -67,6 +79,7 @@ class SourceFile(db.Model):
 
     path: Mapped[str] = mapped_column(primary_key=True)  # relative to content/, "exercises/x.md"
     hash: Mapped[str]  # sha256 of the file's bytes
+    stat: Mapped[str]  # size:inode:mtime_ns:ctime_ns when it was hashed
     links: Mapped[str | None]  # exercises only: library.ExerciseLinks.to_json()
 
 
@@ -108,9 +121,7 @@ class BuildReport:
         return f"{self.exercises} exercises in {self.seconds:.2f} s ({how})"
 
 
-def build_index(
-    content_dir: Path, index_path: Path, *, full: bool = False, scan: ContentScan | None = None
-) -> BuildReport:
+def build_index(content_dir: Path, index_path: Path, *, full: bool = False) -> BuildReport:
     """Check the content and, if it is clean, replace the index at *index_path* atomically.
 
     With a usable index in place, only changed files are read and only their rows rewritten
@@ -121,9 +132,84 @@ def build_index(
     order of otherwise equal results) may differ between two indexes of the same content.
     """
     started = time.perf_counter()
-    content_dir, index_path = Path(content_dir), Path(index_path)
-    scan = scan or scan_content(content_dir)
-    previous, reason = (None, "asked for") if full else _previous(index_path, scan)
+    index_path = Path(index_path)
+    with collector_paused():
+        state = None if full else _State.read(index_path)
+        scan = _scan(content_dir, state)
+        return _build(Path(content_dir), index_path, state, scan, full, started)
+
+
+@dataclass
+class _State:
+    """What the index in place says about the content it was built from."""
+
+    meta: dict[str, str]
+    files: dict[str, tuple[str, str, list | None]]  # path -> (hash, stat, decoded links)
+
+    @classmethod
+    def read(cls, index_path: Path) -> _State | None:
+        """The state of the index at *index_path*, or None if there is none of this format."""
+        if not index_path.exists():
+            return None
+        try:
+            uri = f"file:{index_path.resolve()}?mode=ro&immutable=1"
+            with sqlite3.connect(uri, uri=True) as connection:
+                meta = dict(connection.execute("SELECT key, value FROM meta"))
+                if meta.get("format") != INDEX_FORMAT:
+                    return None
+                rows = connection.execute(
+                    "SELECT path, hash, stat, links FROM source_file"
+                ).fetchall()
+            connection.close()
+        except sqlite3.Error:
+            return None
+        # One json.loads for every file: ten thousand small ones cost six times as much.
+        decoded = json.loads("[" + ",".join(links or "null" for *_, links in rows) + "]")
+        files = {
+            path: (file_hash, stat, links)
+            for (path, file_hash, stat, _), links in zip(rows, decoded, strict=True)
+        }
+        return cls(meta, files)
+
+
+def _scan(content_dir: Path, state: _State | None) -> ContentScan:
+    if state is None:
+        return scan_content(Path(content_dir))
+    known = {path: (file_hash, stat) for path, (file_hash, stat, _) in state.files.items()}
+    trusted_before = int(state.meta.get("scanned_ns", 0)) - STAT_MARGIN_NS
+    return scan_content(Path(content_dir), known, trusted_before)
+
+
+def _reuse(state: _State | None, scan: ContentScan, full: bool) -> tuple[dict | None, str]:
+    """What `load_library(reuse=...)` may take from the index in place, or None and why the
+    build must be full."""
+    if full:
+        return None, "asked for"
+    if state is None:
+        return None, "no index of this format in place (or none at all)"
+    stored = state.files
+    if stored.get("taxonomy.yml", ("",))[0] != scan.hashes.get("taxonomy.yml"):
+        return None, "taxonomy.yml changed"
+    exercise_files = {rel for rel in (*stored, *scan.hashes) if rel.startswith("exercises/")}
+    changed = sum(1 for rel in exercise_files if stored.get(rel, ("",))[0] != scan.hashes.get(rel))
+    if changed > max(50, INCREMENTAL_UP_TO * len(exercise_files)):
+        return None, f"{changed} exercise files changed"
+    return {
+        rel: (file_hash, links)
+        for rel, (file_hash, _, links) in stored.items()
+        if links is not None
+    }, ""
+
+
+def _build(
+    content_dir: Path,
+    index_path: Path,
+    state: _State | None,
+    scan: ContentScan,
+    full: bool,
+    started: float,
+) -> BuildReport:
+    previous, reason = _reuse(state, scan, full)
     library, problems = load_library(content_dir, reuse=previous, scan=scan)
     if problems:
         raise ContentError(problems)
@@ -143,10 +229,10 @@ def build_index(
             connection.exec_driver_sql("PRAGMA cache_size=-262144")
             if previous is None:
                 db.metadata.create_all(connection)
-                _write(connection, library)
+                _write(connection, library, scan)
                 removed = 0
             else:
-                removed = _patch(connection, library, previous)
+                removed = _patch(connection, library, scan, state)
             connection.commit()
             if previous is None:
                 # Not after a patch: its lookups by exercise_id would make optimize record
@@ -166,33 +252,6 @@ def build_index(
     )  # fmt: skip
     log.info("indexed %s", report.describe())
     return report
-
-
-def _previous(index_path: Path, scan: ContentScan) -> tuple[dict[str, tuple[str, str]] | None, str]:
-    """What the index in place was built from, as `load_library(reuse=...)` takes it, or None
-    and why not when the build must be full."""
-    if not index_path.exists():
-        return None, "no index yet"
-    try:
-        uri = f"file:{index_path.resolve()}?mode=ro"
-        with sqlite3.connect(uri, uri=True) as connection:
-            meta = dict(connection.execute("SELECT key, value FROM meta"))
-            rows = connection.execute("SELECT path, hash, links FROM source_file").fetchall()
-        connection.close()
-    except sqlite3.Error:
-        return None, "the index in place is unreadable or of an older format"
-    if meta.get("format") != INDEX_FORMAT:
-        return None, "the index in place is of another format"
-    stored = {path: (file_hash, links) for path, file_hash, links in rows}
-    if stored.get("taxonomy.yml", (None,))[0] != scan.hashes.get("taxonomy.yml"):
-        return None, "taxonomy.yml changed"
-    exercise_files = {rel for rel in (*stored, *scan.hashes) if rel.startswith("exercises/")}
-    changed = sum(
-        1 for rel in exercise_files if stored.get(rel, (None,))[0] != scan.hashes.get(rel)
-    )
-    if changed > max(50, INCREMENTAL_UP_TO * len(exercise_files)):
-        return None, f"{changed} exercise files changed"
-    return {rel: (h, links) for rel, (h, links) in stored.items() if links is not None}, ""
 
 
 def _fsync(path: Path) -> None:
@@ -230,7 +289,7 @@ ROW_KINDS = (
 )  # fmt: skip
 
 
-def _write(connection: Connection, library: Library) -> None:
+def _write(connection: Connection, library: Library, scan: ContentScan) -> None:
     """Fill a new, empty index with the whole library."""
     term_ids: dict[tuple[str, str], int] = {}
     term_rows = []
@@ -250,14 +309,14 @@ def _write(connection: Connection, library: Library) -> None:
     exercise_ids = {slug: number for number, slug in enumerate(sorted(library.exercises), 1)}
     _write_exercises(connection, library, library.exercises.values(), exercise_ids, term_ids)
     _write_programs(connection, library, term_ids, exercise_ids)
-    _write_sources(connection, library, library.hashes)
-    _write_meta(connection, library)
+    _write_sources(connection, library, scan, library.hashes)
+    _write_meta(connection, library, scan)
 
 
-def _patch(connection: Connection, library: Library, previous: dict[str, tuple[str, str]]) -> int:
+def _patch(connection: Connection, library: Library, scan: ContentScan, state: _State) -> int:
     """Bring a copy of the previous index up to *library*: drop the rows of deleted and
     re-read exercises, write the re-read ones (keeping their ids) and the added ones (with new
-    ids), rewrite programs, guides and assessments, the changed source hashes and the meta.
+    ids), rewrite programs, guides and assessments, the changed source records and the meta.
     Returns how many exercises were removed."""
     term_ids = {
         (kind, slug): term_id
@@ -282,20 +341,16 @@ def _patch(connection: Connection, library: Library, previous: dict[str, tuple[s
     _write_exercises(connection, library, library.exercises.values(), exercise_ids, term_ids)
     _write_programs(connection, library, term_ids, exercise_ids)
 
-    changed = {
-        rel: file_hash
+    changed = [
+        rel
         for rel, file_hash in library.hashes.items()
-        if previous.get(rel, (None,))[0] != file_hash
-    }
-    _many(
-        connection,
-        "DELETE FROM source_file WHERE path = ?",
-        [(rel,) for (rel,) in connection.exec_driver_sql("SELECT path FROM source_file")
-         if rel not in library.hashes or rel in changed],
-    )  # fmt: skip
-    _write_sources(connection, library, changed)
+        if state.files.get(rel, ("", ""))[:2] != (file_hash, scan.stats[rel])
+    ]
+    gone = [(rel,) for rel in state.files if rel not in library.hashes]
+    _many(connection, "DELETE FROM source_file WHERE path = ?", [*gone, *((r,) for r in changed)])
+    _write_sources(connection, library, scan, changed)
     connection.exec_driver_sql("DELETE FROM meta")
-    _write_meta(connection, library)
+    _write_meta(connection, library, scan)
     return len(removed)
 
 
@@ -407,23 +462,23 @@ def _exercise_rows(
     )
 
 
-def _write_sources(connection: Connection, library: Library, files: Iterable[str]) -> None:
-    """Record the hash of each of *files* (relative to content/), and for an exercise what the
-    checks across files need, for the next incremental build."""
+def _write_sources(
+    connection: Connection, library: Library, scan: ContentScan, files: Iterable[str]
+) -> None:
+    """Record the hash and stat of each of *files* (relative to content/), and for an exercise
+    what the checks across files need, for the next incremental build."""
     rows = []
     for rel in files:
         links = library.links.get(rel[10:-3]) if rel.startswith("exercises/") else None
-        rows.append((rel, library.hashes[rel], links.to_json() if links else None))
-    if rows:
-        connection.exec_driver_sql(
-            "INSERT INTO source_file (path, hash, links) VALUES (?, ?, ?)", rows
-        )
+        rows.append((rel, scan.hashes[rel], scan.stats[rel], links.to_json() if links else None))
+    _many(connection, "INSERT INTO source_file (path, hash, stat, links) VALUES (?, ?, ?, ?)", rows)
 
 
-def _write_meta(connection: Connection, library: Library) -> None:
+def _write_meta(connection: Connection, library: Library, scan: ContentScan) -> None:
     meta = {
         "version": library.version,
         "format": INDEX_FORMAT,
+        "scanned_ns": str(scan.started_ns),
         "exercises": str(len(library.links)),
         "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "sqlite": sqlite3.sqlite_version,
@@ -490,11 +545,15 @@ def ensure_index(content_dir: Path, index_path: Path) -> None:
 
     A content problem is logged and the old index, if any, keeps serving.
     """
-    scan = scan_content(content_dir)
-    if Path(index_path).exists() and index_version(index_path) == scan.version:
-        return
+    started = time.perf_counter()
+    index_path = Path(index_path)
     try:
-        build_index(content_dir, index_path, scan=scan)
+        with collector_paused():
+            state = _State.read(index_path)
+            scan = _scan(content_dir, state)
+            if state is not None and state.meta.get("version") == scan.version:
+                return
+            _build(Path(content_dir), index_path, state, scan, False, started)
     except ContentError as error:
         for problem in error.problems:
             log.error("%s", problem)

@@ -7,13 +7,16 @@ problems, `index` refuses to build while there are any and otherwise stores the 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime
 import difflib
 import functools
+import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,15 +130,10 @@ class ExerciseLinks:
         )  # fmt: skip
 
     @classmethod
-    def from_json(cls, slug: str, path: str, source: str, stored: str) -> ExerciseLinks:
-        """Read back what `to_json` stored for the exercise file *source*."""
-        aliases, progressions, regressions, body_links, first_line = json.loads(stored)
-        return cls(
-            slug, path, source, aliases,
-            [(target, tuple(where)) for target, where in progressions],
-            [(target, tuple(where)) for target, where in regressions],
-            [(href, line) for href, line in body_links], first_line,
-        )  # fmt: skip
+    def from_stored(cls, slug: str, path: str, source: str, stored: list) -> ExerciseLinks:
+        """Rebuild from `to_json`'s list once decoded (pairs and places come back as lists,
+        which every reader treats as it does tuples)."""
+        return cls(slug, path, source, *stored)
 
 
 def line_in_file(source: str, where: tuple[str | int, ...]) -> int:
@@ -821,32 +819,66 @@ class ContentScan:
 
     version: str
     hashes: dict[str, str]  # "exercises/box-step.md" -> sha256 of the file's bytes
+    stats: dict[str, str] = field(default_factory=dict)  # what os.stat said of each file
+    started_ns: int = 0  # the clock when the scan began
 
     def exercise_slugs(self) -> set[str]:
         """Slugs of every exercise file, valid or not."""
         return {rel[10:-3] for rel in self.hashes if rel.startswith("exercises/")}
 
 
-def scan_content(root: Path) -> ContentScan:
+def scan_content(
+    root: Path, known: Mapping[str, tuple[str, str]] | None = None, trusted_before_ns: int = 0
+) -> ContentScan:
     """Hash every content file: the same content gives the same version on any machine, and
-    the per-file hashes tell an incremental build which files changed."""
-    root = Path(root)
-    hashes = {}
+    the per-file hashes tell an incremental build which files changed.
+
+    *known* maps files to the (hash, stat) an earlier scan recorded. As in git's index, a file
+    whose size, inode, modification and change times are all still the same is not read
+    again, provided its change time is older than *trusted_before_ns* (the start of that scan,
+    less a margin): a file written in the same clock tick as that scan is always read.
+    """
+    started_ns = time.time_ns()
+    known = known or {}
+    # Plain strings, not pathlib: at ten thousand files pathlib's overhead is most of the scan.
+    prefix = os.path.join(root, "")
+    hashes, stats = {}, {}
     digest = hashlib.sha256()
-    for rel in content_files(root):
+    for rel in content_files(Path(root)):
         try:
-            with open(root / rel, "rb") as handle:
-                file_hash = hashlib.file_digest(handle, "sha256").hexdigest()
+            info = os.stat(prefix + rel)
+            stat = f"{info.st_size}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+            previous = known.get(rel)
+            if previous and previous[1] == stat and info.st_ctime_ns < trusted_before_ns:
+                file_hash = previous[0]
+            else:
+                with open(prefix + rel, "rb") as handle:
+                    file_hash = hashlib.sha256(handle.read()).hexdigest()
         except OSError:
-            file_hash = "unreadable"
+            file_hash, stat = "unreadable", ""
         hashes[rel] = file_hash
+        stats[rel] = stat
         digest.update(f"{rel}\0{file_hash}\0".encode())
-    return ContentScan(digest.hexdigest()[:16], hashes)
+    return ContentScan(digest.hexdigest()[:16], hashes, stats, started_ns)
 
 
 def content_version(root: Path) -> str:
     """A hash of every content file: the same content gives the same version on any machine."""
     return scan_content(root).version
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector. Loading the library makes hundreds of
+    thousands of objects that all live to the end, none in cycles that need collecting; the
+    collector's passes over them cost up to a third of an incremental build."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 PARALLEL_FROM = 300  # below this, starting worker processes costs more than it saves
@@ -867,38 +899,44 @@ def _read_all(
 
 def load_library(
     root: Path,
-    reuse: Mapping[str, tuple[str, str]] | None = None,
+    reuse: Mapping[str, tuple[str, list]] | None = None,
     scan: ContentScan | None = None,
 ) -> tuple[Library, list[Problem]]:
     """Read everything under *root*; return the library and every problem found, sorted.
 
-    *reuse* maps exercise files ("exercises/x.md") to the (hash, `ExerciseLinks.to_json`)
-    an earlier clean load stored. A file whose hash is still the same is not read again: it
+    *reuse* maps exercise files ("exercises/x.md") to the (hash, decoded
+    `ExerciseLinks.to_json`) an earlier clean load stored. A file whose hash is still the same is not read again: it
     passed every check of its own then, and with the same bytes and the same taxonomy it
     still does (the caller drops *reuse* when taxonomy.yml changed). Such exercises are in
     `Library.links` only; `Library.exercises` holds the files that were read. The checks
     across files always run over every exercise.
     """
-    root = Path(root)
-    scan = scan or scan_content(root)
-    reuse = reuse or {}
+    with collector_paused():
+        return _load_library(Path(root), reuse or {}, scan or scan_content(root))
+
+
+def _load_library(
+    root: Path, reuse: Mapping[str, tuple[str, list]], scan: ContentScan
+) -> tuple[Library, list[Problem]]:
     problems: list[Problem] = []
     terms = read_taxonomy(root / "taxonomy.yml", problems)
 
     links: dict[str, ExerciseLinks] = {}
     paths = []
+    shown = _display(root / "exercises")  # as _display would show each file, but cheaper
+    shown = "" if shown == os.curdir else os.path.join(shown, "")
+    absolute = os.path.join(os.path.abspath(root / "exercises"), "")
     for name in _names(root / "exercises"):
-        path = root / "exercises" / name
         if name.endswith(".md"):
             stored = reuse.get(f"exercises/{name}")
             if stored is not None and stored[0] == scan.hashes.get(f"exercises/{name}"):
-                slug = name[:-3]
-                links[slug] = ExerciseLinks.from_json(
-                    slug, _display(path), os.path.abspath(path), stored[1]
+                links[name[:-3]] = ExerciseLinks.from_stored(
+                    name[:-3], shown + name, absolute + name, stored[1]
                 )
             else:
-                paths.append(path)
+                paths.append(root / "exercises" / name)
         elif not name.startswith("."):
+            path = root / "exercises" / name
             problems.append(
                 Problem(
                     _display(path),
@@ -989,6 +1027,14 @@ def check_links(library: Library, root: Path) -> list[Problem]:
     """Checks that need the whole library: aliases, ladders, and links between pages."""
     problems: list[Problem] = []
     files = {rel[10:-3] for rel in library.hashes if rel.startswith("exercises/")}
+    targets = {  # what a link to /<route>/<slug> may name
+        "exercises": files,
+        "guides": library.guides.keys(),
+        "phases": library.terms["phase"].keys(),
+        "equipment": library.terms["equipment"].keys(),
+        "muscles": library.terms["muscle"].keys(),
+        "families": library.terms["family"].keys(),
+    }
     owners: dict[str, str] = {}
     for exercise in library.links.values():
         for index, alias in enumerate(exercise.aliases):
@@ -1032,7 +1078,7 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                     )
         problems.extend(
             _check_body_links(
-                exercise.path, exercise.body_links, exercise.body_first_line, library, files, owners
+                exercise.path, exercise.body_links, exercise.body_first_line, targets, owners
             )
         )
     problems.extend(_check_cycles(library))
@@ -1051,14 +1097,12 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                     )
         problems.extend(
             _check_body_links(
-                program.path, program.body.links, program.body_first_line, library, files, owners
+                program.path, program.body.links, program.body_first_line, targets, owners
             )
         )
     for guide in library.guides.values():
         problems.extend(
-            _check_body_links(
-                guide.path, guide.body.links, guide.body_first_line, library, files, owners
-            )
+            _check_body_links(guide.path, guide.body.links, guide.body_first_line, targets, owners)
         )
     for assessment in library.assessments:
         if assessment.exercise not in files:
@@ -1076,19 +1120,10 @@ def _check_body_links(
     path: str,
     links: list[tuple[str, int]],
     first_line: int,
-    library: Library,
-    files: set[str],
+    targets: dict[str, Collection[str]],
     owners: dict[str, str],
 ) -> list[Problem]:
     problems = []
-    targets = {
-        "exercises": files,
-        "guides": set(library.guides),
-        "phases": set(library.terms["phase"]),
-        "equipment": set(library.terms["equipment"]),
-        "muscles": set(library.terms["muscle"]),
-        "families": set(library.terms["family"]),
-    }
     for href, line in links:
         if not href.startswith("/"):
             continue
