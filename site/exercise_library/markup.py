@@ -3,9 +3,11 @@ that get their own anchors (sections, cues, mistakes) for deep links."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
+import markdown_it_pyrs
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -209,7 +211,17 @@ def _plain(tokens: list[Token]) -> str:
 
 
 def parse_exercise(text: str) -> Body:
-    """Render an exercise body and check it has the five sections in the house format."""
+    """Render an exercise body and check it has the five sections in the house format.
+
+    A body in the plain house shape is read by markdown-it's Rust port (`_fast_exercise`),
+    seven times quicker; anything else, every body with a problem included, by markdown-it-py
+    (`_parse_exercise`), which knows every problem and its line. Both give the same result
+    for the bodies the fast path takes (the indexer's tests compare them).
+    """
+    return _fast_exercise(text) or _parse_exercise(text)
+
+
+def _parse_exercise(text: str) -> Body:
     body = Body()
     tokens = _md.parse(text)
     _scan(tokens, body)
@@ -329,3 +341,205 @@ def _check_unique(items: list[Cue] | list[Mistake], kind: str, body: Body) -> No
                 (item.line, f"two {kind}s share the anchor '#{item.anchor}': reword one of them")
             )
         seen.add(item.anchor)
+
+
+# -- the fast path: markdown-it.rs for bodies in the house shape ------------------------------
+
+# The same rules as _md (markdown-it.rs names them the same way).
+_fast_md = markdown_it_pyrs.MarkdownIt("zero")
+_fast_md.enable_many(
+    ["heading", "list", "paragraph", "html_block", "html_inline", "link", "emphasis", "newline",
+     "escape", "backticks", "entity"]
+)  # fmt: skip
+_FAST_BLOCKS = {"paragraph", "bullet_list", "ordered_list"}
+_FAST_INLINE = {
+    "text", "text_special", "strong", "em", "link", "code_inline", "softbreak", "hardbreak",
+}  # fmt: skip
+# Text the fast path leaves to markdown-it-py: tabs and CRs (columns and lines), unsafe link
+# schemes and images (problems or quirks markdown-it-py reports or renders its own way).
+_FAST_REFUSES = re.compile(r"[\t\r]|javascript:|vbscript:|data:|!\[", re.I)
+_NEWLINE = re.compile(rb"\n")
+
+
+class _Slow(Exception):
+    """This body is not in the plain house shape: leave it to markdown-it-py."""
+
+
+class _Source:
+    """The body as UTF-8 bytes (markdown-it.rs maps nodes to byte offsets) and its lines."""
+
+    def __init__(self, text: str):
+        self.data = text.encode()
+        self.newlines = [match.start() for match in _NEWLINE.finditer(self.data)]
+
+    def line(self, offset: int) -> int:
+        """0-based line of a byte offset."""
+        return bisect.bisect_left(self.newlines, offset)
+
+    def line_start(self, offset: int) -> int:
+        line = self.line(offset)
+        return self.newlines[line - 1] + 1 if line else 0
+
+    def run(self, nodes: list, indent: int) -> str:
+        """The Markdown of a run of inline nodes as markdown-it-py's inline token holds it:
+        continuation lines lose up to *indent* leading spaces (the block's indent)."""
+        for node in nodes:
+            for inner in node.walk():
+                if inner.name not in _FAST_INLINE or inner.srcmap is None:
+                    raise _Slow
+        raw = self.data[nodes[0].srcmap[0] : nodes[-1].srcmap[1]].decode()
+        first, *rest = raw.split("\n")
+        for index, line in enumerate(rest):
+            stripped = line.lstrip(" ")
+            rest[index] = line[min(indent, len(line) - len(stripped)) :]
+        return "\n".join([first, *rest]).strip()
+
+
+def _inline_html(markdown: str) -> str:
+    """Inline HTML of one paragraph's Markdown (what markdown-it-py's inline render gives)."""
+    html = _fast_md.render(markdown)
+    if not (html.startswith("<p>") and html.endswith("</p>\n")) or html.count("<p>") != 1:
+        raise _Slow
+    return html[3:-5]
+
+
+def _item_runs(source: _Source, item) -> tuple[list, int]:
+    """The inline nodes of a list item holding one paragraph, and its content indent."""
+    children = item.children
+    if len(children) == 1 and children[0].name == "paragraph":
+        children = children[0].children
+    if not children:
+        raise _Slow
+    start = children[0].srcmap[0]
+    return children, start - source.line_start(start)
+
+
+def _fast_exercise(text: str) -> Body | None:
+    """Read a body in the plain house shape (the five sections in order with their lists,
+    optional extra sections, paragraphs and one-paragraph list items, no raw HTML); None for
+    anything else."""
+    if _FAST_REFUSES.search(text):
+        return None
+    try:
+        return _fast_body(_Source(text), _fast_md.tree(text))
+    except _Slow:
+        return None
+
+
+def _fast_body(source: _Source, root) -> Body:
+    body = Body()
+    groups: list[tuple[str, int, list]] = []
+    for node in root.children:
+        if node.name == "heading" and node.meta.get("level") == 2 and node.children:
+            name = source.run(node.children, 0)
+            groups.append((name, source.line(node.srcmap[0]), []))
+            _fast_links(source, node.children, body)
+        elif node.name in _FAST_BLOCKS and groups:
+            groups[-1][2].append(node)
+        else:
+            raise _Slow
+    expected = [name for name, _ in EXERCISE_SECTIONS]
+    names = [name for name, _, _ in groups]
+    anchors = dict(EXERCISE_SECTIONS)
+    extra = [slugify(name) for name in names[len(expected) :]]
+    if (
+        names[: len(expected)] != expected
+        or any(name in anchors for name in names[len(expected) :])
+        or len(set(extra)) != len(extra)
+        or set(extra) & set(anchors.values())
+    ):
+        raise _Slow
+    for name, line, nodes in groups:
+        if not nodes:
+            raise _Slow
+        anchor = anchors.get(name) or slugify(name)
+        runs = []
+        for node in nodes:
+            if node.name == "paragraph":
+                runs.append((node.children, 0, node))
+            else:
+                runs.extend((*_item_runs(source, item), node) for item in node.children)
+        contents = []
+        for children, indent, _ in runs:
+            contents.append(source.run(children, indent))
+            _fast_links(source, children, body)
+        start = source.line_start(nodes[0].srcmap[0])
+        markdown = source.data[start : nodes[-1].srcmap[1]].decode()
+        body.sections.append(
+            Section(name, anchor, sanitize(_fast_md.render(markdown)), " ".join(contents), line)
+        )
+        # The items of the section's first list, as markdown-it-py's _items picks them.
+        lists = [node for node in nodes if node.name != "paragraph"]
+        first_list = lists[0].name if lists else None
+        items = [
+            (children, content)
+            for (children, _, node), content in zip(runs, contents, strict=True)
+            if lists and node is lists[0]
+        ]
+        if anchor == "how-to":
+            if first_list != "ordered_list":
+                raise _Slow
+            body.steps = [content for _, content in items]
+        elif anchor == "cues":
+            if first_list != "bullet_list":
+                raise _Slow
+            for children, content in items:
+                html = sanitize(_inline_html(content))
+                body.cues.append(
+                    Cue(
+                        "cue-" + slugify(content), content, html, source.line(children[0].srcmap[0])
+                    )
+                )
+        elif anchor == "mistakes":
+            if first_list != "bullet_list":
+                raise _Slow
+            for children, content in items:
+                body.mistakes.append(_fast_mistake(source, children, content))
+    for found in (body.cues, body.mistakes):
+        if len({item.anchor for item in found}) != len(found):
+            raise _Slow
+    return body
+
+
+_PLAIN_URL = re.compile(r"[A-Za-z0-9/#?=._~:+-]*")
+
+
+def _fast_links(source: _Source, children: list, body: Body) -> None:
+    """Record the links of a run at the line of its block, as _scan does."""
+    for node in (inner for child in children for inner in child.walk()):
+        if node.name == "link":
+            url = node.meta.get("url", "")
+            # Both parsers percent-encode URLs; leave any that needs it to markdown-it-py.
+            if not _PLAIN_URL.fullmatch(url):
+                raise _Slow
+            body.links.append((url, source.line(children[0].srcmap[0])))
+
+
+def _fast_mistake(source: _Source, children: list, content: str) -> Mistake:
+    """'**The mistake.** What happens. Fix: how to fix it.', as _read_mistakes reads it."""
+    strong = children[0]
+    rest = children[1:]
+    # markdown-it-py's reader drops whitespace-only text between later nodes: leave such
+    # items to it rather than render them differently.
+    if strong.name != "strong" or any(
+        node.name == "text" and not node.meta.get("content", "").strip() for node in rest[1:]
+    ):
+        raise _Slow
+    if any(node.name not in ("text", "text_special") for node in strong.children):
+        raise _Slow
+    title = "".join(node.meta.get("content", "") for node in strong.children).strip()
+    html = _inline_html(content)
+    _, closing, rest_html = html.partition("</strong>")
+    if not closing:
+        raise _Slow
+    parts = _FIX_RE.split(sanitize(rest_html), maxsplit=1)
+    if len(parts) != 2 or not parts[1].strip():
+        raise _Slow
+    return Mistake(
+        anchor="mistake-" + slugify(title),
+        title=title,
+        html=parts[0].strip(),
+        fix_html=parts[1].strip(),
+        text=content,
+        line=source.line(children[0].srcmap[0]),
+    )
