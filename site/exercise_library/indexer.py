@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Table, create_engine, insert
+from sqlalchemy import Connection, create_engine, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import models
@@ -39,6 +39,7 @@ from .library import (
     Dose,
     Exercise,
     Library,
+    Term,
     collector_paused,
     load_library,
     scan_content,
@@ -210,9 +211,10 @@ def _build(
     started: float,
 ) -> BuildReport:
     previous, reason = _reuse(state, scan, full)
-    library, problems = load_library(content_dir, reuse=previous, scan=scan)
-    if problems:
-        raise ContentError(problems)
+    if previous is not None:
+        library, problems = load_library(content_dir, reuse=previous, scan=scan)
+        if problems:
+            raise ContentError(problems)
     index_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=index_path.parent)
     os.close(handle)
@@ -220,25 +222,26 @@ def _build(
         if previous is not None:
             shutil.copyfile(index_path, temporary)
         engine = create_engine(f"sqlite:///{temporary}")
-        with engine.connect() as connection:
-            # The file is not live until os.replace, so journaling buys nothing here.
-            connection.exec_driver_sql("PRAGMA journal_mode=OFF")
-            connection.exec_driver_sql("PRAGMA synchronous=OFF")
-            connection.exec_driver_sql("PRAGMA locking_mode=EXCLUSIVE")
-            # Room for the whole index of ten thousand exercises in memory while it is written.
-            connection.exec_driver_sql("PRAGMA cache_size=-262144")
-            if previous is None:
-                db.metadata.create_all(connection)
-                _write(connection, library, scan)
-                removed = 0
-            else:
-                removed = _patch(connection, library, scan, state)
-            connection.commit()
-            if previous is None:
-                # Not after a patch: its lookups by exercise_id would make optimize record
-                # planner statistics that a full build of the same content does not have.
-                connection.exec_driver_sql("PRAGMA optimize")
-        engine.dispose()
+        try:
+            with engine.connect() as connection:
+                # The file is not live until os.replace, so journaling buys nothing here.
+                connection.exec_driver_sql("PRAGMA journal_mode=OFF")
+                connection.exec_driver_sql("PRAGMA synchronous=OFF")
+                connection.exec_driver_sql("PRAGMA locking_mode=EXCLUSIVE")
+                # Room for the whole index of ten thousand exercises in memory.
+                connection.exec_driver_sql("PRAGMA cache_size=-262144")
+                if previous is None:
+                    library = _write(connection, content_dir, scan)
+                    removed = 0
+                else:
+                    removed = _patch(connection, library, scan, state)
+                connection.commit()
+                if previous is None:
+                    # Not after a patch: its lookups by exercise_id would make optimize
+                    # record planner statistics a full build of the same content lacks.
+                    connection.exec_driver_sql("PRAGMA optimize")
+        finally:
+            engine.dispose()
         _fsync(Path(temporary))
         os.replace(temporary, index_path)
         _fsync(index_path.parent)
@@ -263,17 +266,6 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _bulk_insert(connection: Connection, table: Table | str, rows: list[dict]) -> None:
-    """Insert many rows through the driver directly: the schema is the models', but at ten
-    thousand exercises SQLAlchemy's per-row parameter handling would double the build."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    name = table if isinstance(table, str) else table.name
-    sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    connection.exec_driver_sql(sql, [tuple(row[column] for column in columns) for row in rows])
-
-
 def _dose_row(dose: Dose) -> dict:
     return {
         "sets": dose.sets, "reps": dose.reps, "seconds": dose.seconds, "per_leg": dose.per_leg,
@@ -281,36 +273,50 @@ def _dose_row(dose: Dose) -> dict:
     }  # fmt: skip
 
 
-ROW_KINDS = (
-    (models.Exercise, "exercise"), (models.ExerciseTerm, "exercise_term"),
-    (models.AlsoKnownAs, "names"), (models.Alias, "alias"), (models.Dosage, "dosage"),
-    (models.Section, "section"), (models.Step, "step"), (models.Cue, "cue"),
-    (models.Mistake, "mistake"), (models.LadderStep, "ladder"),
-)  # fmt: skip
+def _term_ids(terms: dict[str, dict[str, Term]]) -> dict[tuple[str, str], int]:
+    """Term ids, numbered in taxonomy order."""
+    slugs = [(kind, slug) for kind, by_slug in terms.items() for slug in by_slug]
+    return {key: number for number, key in enumerate(slugs, 1)}
 
 
-def _write(connection: Connection, library: Library, scan: ContentScan) -> None:
-    """Fill a new, empty index with the whole library."""
-    term_ids: dict[tuple[str, str], int] = {}
-    term_rows = []
-    for kind, terms in library.terms.items():
-        for term in terms.values():
-            term_ids[(kind, term.slug)] = len(term_rows) + 1
-            term_rows.append({
-                "id": len(term_rows) + 1, "kind": kind, "slug": term.slug, "label": term.label,
-                "description": term.description, "position": term.position, "weeks": term.weeks,
-            })  # fmt: skip
-    connection.execute(insert(models.Term), term_rows)
-
+def _write(connection: Connection, content_dir: Path, scan: ContentScan) -> Library:
+    """Load the library into a new, empty index. Exercise rows are written as the files are
+    parsed (on the other cores), so writing costs little on top of parsing; if the content
+    has a problem the half-written file is thrown away by the caller."""
+    db.metadata.create_all(connection)
     connection.exec_driver_sql(
         f"CREATE VIRTUAL TABLE exercise_fts USING fts5({', '.join(FTS_COLUMNS)}, "
         "tokenize = 'porter unicode61 remove_diacritics 2')"
     )
-    exercise_ids = {slug: number for number, slug in enumerate(sorted(library.exercises), 1)}
-    _write_exercises(connection, library, library.exercises.values(), exercise_ids, term_ids)
+    # Numbered in slug order: every file must be valid for the build to complete.
+    exercise_ids = {slug: n for n, slug in enumerate(sorted(scan.exercise_slugs()), 1)}
+    writers: list[_ExerciseWriter] = []
+
+    def store(terms: dict[str, dict[str, Term]], exercise: Exercise) -> None:
+        if not writers:
+            writers.append(_ExerciseWriter(connection, terms, exercise_ids))
+        writers[0].add(exercise)
+
+    library, problems = load_library(content_dir, scan=scan, sink=store)
+    if problems:
+        raise ContentError(problems)
+    for writer in writers:
+        writer.flush()
+    term_ids = _term_ids(library.terms)
+    connection.execute(
+        insert(models.Term),
+        [
+            {"id": term_ids[(kind, term.slug)], "kind": kind, "slug": term.slug,
+             "label": term.label, "description": term.description, "position": term.position,
+             "weeks": term.weeks}
+            for kind, terms in library.terms.items()
+            for term in terms.values()
+        ],
+    )  # fmt: skip
     _write_programs(connection, library, term_ids, exercise_ids)
     _write_sources(connection, library, scan, library.hashes)
     _write_meta(connection, library, scan)
+    return library
 
 
 def _patch(connection: Connection, library: Library, scan: ContentScan, state: _State) -> int:
@@ -338,7 +344,10 @@ def _patch(connection: Connection, library: Library, scan: ContentScan, state: _
         if slug not in exercise_ids:
             exercise_ids[slug] = next_id
             next_id += 1
-    _write_exercises(connection, library, library.exercises.values(), exercise_ids, term_ids)
+    writer = _ExerciseWriter(connection, library.terms, exercise_ids)
+    for exercise in library.exercises.values():
+        writer.add(exercise)
+    writer.flush()
     _write_programs(connection, library, term_ids, exercise_ids)
 
     changed = [
@@ -360,106 +369,123 @@ def _many(connection: Connection, sql: str, rows: list[tuple]) -> None:
         connection.exec_driver_sql(sql, rows)
 
 
-def _write_exercises(
-    connection: Connection,
-    library: Library,
-    exercises: Iterable[Exercise],
-    exercise_ids: dict[str, int],
-    term_ids: dict[tuple[str, str], int],
-) -> None:
-    """Insert every row of *exercises*, search rows included."""
-    phase_order = {slug: term.position for slug, term in library.terms["phase"].items()}
-    rows: dict[str, list[dict]] = {key: [] for _, key in ROW_KINDS}
-    fts_rows = []
-    for exercise in exercises:
-        fts_rows.append(_exercise_rows(exercise, exercise_ids, term_ids, phase_order, rows))
-    for model, key in ROW_KINDS:
-        _bulk_insert(connection, model.__table__, rows[key])
-    if fts_rows:
-        connection.exec_driver_sql(
-            f"INSERT INTO exercise_fts (rowid, {', '.join(FTS_COLUMNS)}) "
-            f"VALUES (?, {', '.join('?' for _ in FTS_COLUMNS)})",
-            fts_rows,
-        )
+# Each table's columns, in the order _ExerciseWriter.add makes its rows.
+_COLUMNS = {
+    "exercise": (
+        "id", "slug", "title", "summary", "family_id", "level", "source_path", "updated",
+    ),
+    "exercise_term": ("exercise_id", "term_id", "role", "position"),
+    "also_known_as": ("exercise_id", "name", "position"),
+    "alias": ("slug", "exercise_id"),
+    "dosage": (
+        "exercise_id", "phase_id", "position", "sets", "reps", "seconds", "per_leg", "tempo",
+        "load", "note",
+    ),
+    "section": ("exercise_id", "anchor", "heading", "html", "position"),
+    "step": ("exercise_id", "text", "position"),
+    "cue": ("exercise_id", "anchor", "html", "position"),
+    "mistake": ("exercise_id", "anchor", "title", "html", "fix_html", "position"),
+    "ladder_step": ("exercise_id", "target_id", "direction", "criterion_html", "position"),
+    "exercise_fts": ("rowid", *FTS_COLUMNS),
+}  # fmt: skip
 
 
-def _exercise_rows(
-    exercise: Exercise,
-    exercise_ids: dict[str, int],
-    term_ids: dict[tuple[str, str], int],
-    phase_order: dict[str, int],
-    rows: dict[str, list[dict]],
-) -> tuple:
-    """Append one exercise's rows to *rows*; return its search row."""
-    slug = exercise.slug
-    exercise_id = exercise_ids[slug]
-    rows["exercise"].append({
-        "id": exercise_id, "slug": slug, "title": exercise.title, "summary": exercise.summary,
-        "family_id": term_ids[("family", exercise.family)],
-        "level": min(phase_order[p] for p in exercise.phases),
-        "source_path": exercise.path, "updated": exercise.updated,
-    })  # fmt: skip
-    links = [("phase", slug_, None) for slug_ in exercise.phases]
-    links += [("family", exercise.family, None)]
-    links += [("equipment", slug_, None) for slug_ in exercise.equipment]
-    links += [("muscle", slug_, "primary") for slug_ in exercise.primary]
-    links += [("muscle", slug_, "secondary") for slug_ in exercise.secondary]
-    for position, (kind, term_slug, role) in enumerate(links):
-        rows["exercise_term"].append({
-            "exercise_id": exercise_id, "term_id": term_ids[(kind, term_slug)],
-            "role": role, "position": position,
-        })  # fmt: skip
-    for position, name in enumerate(exercise.also_known_as):
-        rows["names"].append({"exercise_id": exercise_id, "name": name, "position": position})
-    for alias in exercise.aliases:
-        rows["alias"].append({"slug": alias, "exercise_id": exercise_id})
-    for position, (phase, dose) in enumerate(
-        sorted(exercise.dosage.items(), key=lambda item: phase_order[item[0]])
+class _ExerciseWriter:
+    """Turns exercises into rows (plain tuples, inserted through the driver: at ten thousand
+    exercises SQLAlchemy's per-row parameter handling would double the build) and writes
+    them in batches."""
+
+    BATCH = 500
+
+    def __init__(
+        self,
+        connection: Connection,
+        terms: dict[str, dict[str, Term]],
+        exercise_ids: dict[str, int],
     ):
-        rows["dosage"].append({
-            "exercise_id": exercise_id, "phase_id": term_ids[("phase", phase)],
-            "position": position, **_dose_row(dose),
-        })  # fmt: skip
-    for position, section in enumerate(exercise.body.sections):
-        rows["section"].append({
-            "exercise_id": exercise_id, "anchor": section.anchor, "heading": section.heading,
-            "html": section.html, "position": position,
-        })  # fmt: skip
-    for position, step in enumerate(exercise.body.steps):
-        rows["step"].append({"exercise_id": exercise_id, "text": step, "position": position})
-    for position, cue in enumerate(exercise.body.cues):
-        rows["cue"].append({
-            "exercise_id": exercise_id, "anchor": cue.anchor, "html": cue.html,
-            "position": position,
-        })  # fmt: skip
-    for position, mistake in enumerate(exercise.body.mistakes):
-        rows["mistake"].append({
-            "exercise_id": exercise_id, "anchor": mistake.anchor, "title": mistake.title,
-            "html": mistake.html, "fix_html": mistake.fix_html, "position": position,
-        })  # fmt: skip
-    steps = [("regression", s) for s in exercise.regressions]
-    steps += [("progression", s) for s in exercise.progressions]
-    for position, (direction, step) in enumerate(steps):
-        rows["ladder"].append({
-            "exercise_id": exercise_id, "target_id": exercise_ids[step.exercise],
-            "direction": direction, "criterion_html": step.when_html,
-            "position": position,
-        })  # fmt: skip
-    by_anchor = {s.anchor: s.text for s in exercise.body.sections}
-    return (
-        exercise_id,
-        exercise.title,
-        " ; ".join(exercise.also_known_as),
-        exercise.summary,
-        by_anchor.get("cues", ""),
-        by_anchor.get("mistakes", ""),
-        " ".join(
-            text_ for anchor, text_ in by_anchor.items() if anchor not in ("cues", "mistakes")
-        ),
-        " ".join(
-            facet_token(kind, term_slug) for kind, term_slug, _ in links if kind in FACET_KINDS
-        ),
-    )
+        self.connection = connection
+        self.term_ids = _term_ids(terms)
+        self.phase_order = {slug: term.position for slug, term in terms["phase"].items()}
+        self.exercise_ids = exercise_ids
+        self.rows: dict[str, list[tuple]] = {table: [] for table in _COLUMNS}
+        self.pending = 0
+
+    def add(self, exercise: Exercise) -> None:
+        """Queue every row of *exercise*, search row included."""
+        rows, term_ids = self.rows, self.term_ids
+        exercise_id = self.exercise_ids[exercise.slug]
+        rows["exercise"].append((
+            exercise_id, exercise.slug, exercise.title, exercise.summary,
+            term_ids[("family", exercise.family)],
+            min(self.phase_order[p] for p in exercise.phases), exercise.path, exercise.updated,
+        ))  # fmt: skip
+        links = [("phase", slug, None) for slug in exercise.phases]
+        links += [("family", exercise.family, None)]
+        links += [("equipment", slug, None) for slug in exercise.equipment]
+        links += [("muscle", slug, "primary") for slug in exercise.primary]
+        links += [("muscle", slug, "secondary") for slug in exercise.secondary]
+        rows["exercise_term"] += [
+            (exercise_id, term_ids[(kind, slug)], role, position)
+            for position, (kind, slug, role) in enumerate(links)
+        ]
+        rows["also_known_as"] += [
+            (exercise_id, name, position) for position, name in enumerate(exercise.also_known_as)
+        ]
+        rows["alias"] += [(alias, exercise_id) for alias in exercise.aliases]
+        doses = sorted(exercise.dosage.items(), key=lambda item: self.phase_order[item[0]])
+        rows["dosage"] += [
+            (exercise_id, term_ids[("phase", phase)], position, dose.sets, dose.reps,
+             dose.seconds, dose.per_leg, dose.tempo, dose.load, dose.note)
+            for position, (phase, dose) in enumerate(doses)
+        ]  # fmt: skip
+        body = exercise.body
+        rows["section"] += [
+            (exercise_id, section.anchor, section.heading, section.html, position)
+            for position, section in enumerate(body.sections)
+        ]
+        rows["step"] += [(exercise_id, step, position) for position, step in enumerate(body.steps)]
+        rows["cue"] += [
+            (exercise_id, cue.anchor, cue.html, position) for position, cue in enumerate(body.cues)
+        ]
+        rows["mistake"] += [
+            (exercise_id, mistake.anchor, mistake.title, mistake.html, mistake.fix_html, position)
+            for position, mistake in enumerate(body.mistakes)
+        ]
+        steps = [("regression", s) for s in exercise.regressions]
+        steps += [("progression", s) for s in exercise.progressions]
+        rows["ladder_step"] += [
+            (exercise_id, self.exercise_ids[step.exercise], direction, step.when_html, position)
+            for position, (direction, step) in enumerate(steps)
+            # A missing target fails the checks across files, and the build with it.
+            if step.exercise in self.exercise_ids
+        ]
+        by_anchor = {s.anchor: s.text for s in body.sections}
+        rows["exercise_fts"].append((
+            exercise_id,
+            exercise.title,
+            " ; ".join(exercise.also_known_as),
+            exercise.summary,
+            by_anchor.get("cues", ""),
+            by_anchor.get("mistakes", ""),
+            " ".join(text for anchor, text in by_anchor.items() if anchor not in ("cues", "mistakes")),
+            " ".join(facet_token(kind, slug) for kind, slug, _ in links if kind in FACET_KINDS),
+        ))  # fmt: skip
+        self.pending += 1
+        if self.pending >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert the queued rows."""
+        for table, rows in self.rows.items():
+            if rows:
+                columns = _COLUMNS[table]
+                self.connection.exec_driver_sql(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' for _ in columns)})",
+                    rows,
+                )
+                rows.clear()
+        self.pending = 0
 
 
 def _write_sources(

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -886,21 +886,28 @@ PARALLEL_FROM = 300  # below this, starting worker processes costs more than it 
 
 def _read_all(
     paths: list[Path], root: Path, terms: dict[str, dict[str, Term]]
-) -> list[tuple[Exercise | None, list[Problem]]]:
-    """Read every exercise file, on all cores when there are enough of them. Each file is
-    read on its own, so the work splits cleanly; links between files are checked after."""
+) -> Iterator[tuple[Exercise | None, list[Problem]]]:
+    """Read every exercise file, on all cores when there are enough of them, yielding the
+    results in file order as they come (so the caller can store them while the rest are
+    read). Each file is read on its own, so the work splits cleanly; links between files are
+    checked after."""
     read = functools.partial(read_exercise, root=root, terms=terms)
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
-        return [read(path) for path in paths]
+        yield from map(read, paths)
+        return
     with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(read, paths, chunksize=max(16, len(paths) // (workers * 8))))
+        yield from pool.map(read, paths, chunksize=max(16, len(paths) // (workers * 16)))
+
+
+Sink = Callable[[dict[str, dict[str, "Term"]], "Exercise"], None]
 
 
 def load_library(
     root: Path,
     reuse: Mapping[str, tuple[str, list]] | None = None,
     scan: ContentScan | None = None,
+    sink: Sink | None = None,
 ) -> tuple[Library, list[Problem]]:
     """Read everything under *root*; return the library and every problem found, sorted.
 
@@ -910,13 +917,17 @@ def load_library(
     still does (the caller drops *reuse* when taxonomy.yml changed). Such exercises are in
     `Library.links` only; `Library.exercises` holds the files that were read. The checks
     across files always run over every exercise.
+
+    *sink*, if given, is called with the taxonomy and each exercise that passes its own
+    checks as soon as it is read, in file order: the indexer writes rows while the other files
+    are still being parsed. Problems found later still make the whole load fail.
     """
     with collector_paused():
-        return _load_library(Path(root), reuse or {}, scan or scan_content(root))
+        return _load_library(Path(root), reuse or {}, scan or scan_content(root), sink)
 
 
 def _load_library(
-    root: Path, reuse: Mapping[str, tuple[str, list]], scan: ContentScan
+    root: Path, reuse: Mapping[str, tuple[str, list]], scan: ContentScan, sink: Sink | None
 ) -> tuple[Library, list[Problem]]:
     problems: list[Problem] = []
     terms = read_taxonomy(root / "taxonomy.yml", problems)
@@ -950,6 +961,8 @@ def _load_library(
         if exercise is not None:
             exercises[exercise.slug] = exercise
             links[exercise.slug] = exercise.links()
+            if sink is not None:
+                sink(terms, exercise)
     if not (root / "exercises").is_dir():
         problems.append(
             Problem(_display(root / "exercises"), 1, "the exercises/ folder is missing")
