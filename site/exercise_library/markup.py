@@ -356,8 +356,11 @@ _FAST_INLINE = {
     "text", "text_special", "strong", "em", "link", "code_inline", "softbreak", "hardbreak",
 }  # fmt: skip
 # Text the fast path leaves to markdown-it-py: tabs and CRs (columns and lines), unsafe link
-# schemes and images (problems or quirks markdown-it-py reports or renders its own way).
-_FAST_REFUSES = re.compile(r"[\t\r]|javascript:|vbscript:|data:|!\[", re.I)
+# schemes and images (problems or quirks markdown-it-py reports or renders its own way), and
+# the character that separates fragments sanitized together.
+_FAST_REFUSES = ("\t", "\r", "![", "\ue000")
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+_SEPARATOR = "\ue000"  # a private-use character: nh3 keeps it, no content has it
 _NEWLINE = re.compile(rb"\n")
 
 
@@ -418,12 +421,25 @@ def _fast_exercise(text: str) -> Body | None:
     """Read a body in the plain house shape (the five sections in order with their lists,
     optional extra sections, paragraphs and one-paragraph list items, no raw HTML); None for
     anything else."""
-    if _FAST_REFUSES.search(text):
+    if any(part in text for part in _FAST_REFUSES):
+        return None
+    lowered = text.lower()
+    if any(scheme in lowered for scheme in _UNSAFE_SCHEMES):
         return None
     try:
         return _fast_body(_Source(text), _fast_md.tree(text))
     except _Slow:
         return None
+
+
+def _sanitize_all(fragments: list[str]) -> list[str]:
+    """Sanitize many fragments in one nh3 call (a call costs more than the cleaning of a
+    fragment this size). Each fragment is balanced markdown-it output, so none can reach
+    into the next across the separator."""
+    cleaned = sanitize(_SEPARATOR.join(fragments)).split(_SEPARATOR)
+    if len(cleaned) != len(fragments):
+        raise _Slow
+    return cleaned
 
 
 def _fast_body(source: _Source, root) -> Body:
@@ -466,7 +482,7 @@ def _fast_body(source: _Source, root) -> Body:
         start = source.line_start(nodes[0].srcmap[0])
         markdown = source.data[start : nodes[-1].srcmap[1]].decode()
         body.sections.append(
-            Section(name, anchor, sanitize(_fast_md.render(markdown)), " ".join(contents), line)
+            Section(name, anchor, _fast_md.render(markdown), " ".join(contents), line)
         )
         # The items of the section's first list, as markdown-it-py's _items picks them.
         lists = [node for node in nodes if node.name != "paragraph"]
@@ -484,7 +500,7 @@ def _fast_body(source: _Source, root) -> Body:
             if first_list != "bullet_list":
                 raise _Slow
             for children, content in items:
-                html = sanitize(_inline_html(content))
+                html = _inline_html(content)
                 body.cues.append(
                     Cue(
                         "cue-" + slugify(content), content, html, source.line(children[0].srcmap[0])
@@ -498,6 +514,18 @@ def _fast_body(source: _Source, root) -> Body:
     for found in (body.cues, body.mistakes):
         if len({item.anchor for item in found}) != len(found):
             raise _Slow
+    # Until here every html field holds markdown-it's output: clean them all at once.
+    fragments = [section.html for section in body.sections]
+    fragments += [cue.html for cue in body.cues]
+    fragments += [mistake.html for mistake in body.mistakes]
+    cleaned = iter(_sanitize_all(fragments))
+    for item in (*body.sections, *body.cues):
+        item.html = next(cleaned)
+    for mistake in body.mistakes:
+        parts = _FIX_RE.split(next(cleaned), maxsplit=1)
+        if len(parts) != 2 or not parts[1].strip():
+            raise _Slow
+        mistake.html, mistake.fix_html = parts[0].strip(), parts[1].strip()
     return body
 
 
@@ -532,14 +560,12 @@ def _fast_mistake(source: _Source, children: list, content: str) -> Mistake:
     _, closing, rest_html = html.partition("</strong>")
     if not closing:
         raise _Slow
-    parts = _FIX_RE.split(sanitize(rest_html), maxsplit=1)
-    if len(parts) != 2 or not parts[1].strip():
-        raise _Slow
+    # html holds the unsanitized rest until _fast_body cleans it and splits off the fix.
     return Mistake(
         anchor="mistake-" + slugify(title),
         title=title,
-        html=parts[0].strip(),
-        fix_html=parts[1].strip(),
+        html=rest_html,
+        fix_html="",
         text=content,
         line=source.line(children[0].srcmap[0]),
     )
