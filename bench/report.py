@@ -80,8 +80,9 @@ def markdown(results: dict) -> str:
         )
     out += [
         "",
-        '"One file changed" is a full rebuild: the indexer has no incremental build. '
-        "`flask check` includes starting Python and importing the app.",
+        '"One file changed" is an incremental build: the changed file is read again and its '
+        "rows patched into a copy of the index. `flask check` includes starting Python and "
+        "importing the app.",
     ]
 
     load = results["load"]

@@ -182,11 +182,22 @@ def measure_index(size: int, work: Path) -> tuple[dict, Path, Path]:
         raise RuntimeError(f"the generated corpus fails `flask check`:\n{check.stderr[-3000:]}")
 
     index = work / f"index-{size}.sqlite3"
-    full = build_index(corpus, index).seconds
-    # One file changed: a generated exercise gets one more sentence in its Safety section.
+    full = build_index(corpus, index, full=True).seconds
+    # One file changed: a generated exercise gets one more sentence in its Safety section, and
+    # the build re-reads that file only and patches its rows into a copy of the index; the
+    # best of three edits, since the machine is shared. The last edit is then undone.
     changed = sorted((corpus / "exercises").glob("*.md"))[-1]
-    changed.write_text(changed.read_text() + "Warm up first.\n", encoding="utf-8")
-    again = build_index(corpus, index).seconds
+    original = changed.read_text(encoding="utf-8")
+    changes = []
+    for n in range(3):
+        changed.write_text(original + f"Warm up first ({n + 1}).\n", encoding="utf-8")
+        report = build_index(corpus, index)
+        if not report.incremental or report.parsed != 1:
+            raise RuntimeError(f"one changed file did not build incrementally: {report.describe()}")
+        changes.append(report.seconds)
+    again = min(changes)
+    changed.write_text(original, encoding="utf-8")
+    build_index(corpus, index)
     started = time.perf_counter()
     ensure_index(corpus, index)
     unchanged = time.perf_counter() - started
@@ -202,11 +213,13 @@ def measure_index(size: int, work: Path) -> tuple[dict, Path, Path]:
             "full_build": timing(full),
             "one_file_changed": {
                 **timing(again),
-                "note": "a full rebuild: the indexer has no incremental build",
+                "note": "incremental: one file re-read, its rows patched into a copy of the "
+                "index; best of three",
             },
             "unchanged_startup_check": {
                 **timing(unchanged),
-                "note": "ensure_index with nothing changed: hash every file, compare",
+                "note": "ensure_index with nothing changed: stat every file (hashing only "
+                "those whose size or times changed), compare versions",
             },
         },
         corpus,

@@ -216,7 +216,7 @@ def parse_exercise(text: str) -> Body:
     A body in the plain house shape is read by markdown-it's Rust port (`_fast_exercise`),
     seven times quicker; anything else, every body with a problem included, by markdown-it-py
     (`_parse_exercise`), which knows every problem and its line. Both give the same result
-    for the bodies the fast path takes (the indexer's tests compare them).
+    for the bodies the fast path takes (tests/test_library.py compares them).
     """
     return _fast_exercise(text) or _parse_exercise(text)
 
