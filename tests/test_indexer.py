@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from exercise_library.indexer import ContentError, build_index, ensure_index, index_version
-from exercise_library.library import content_version
+from exercise_library.library import content_version, load_library
 
 from .conftest import LIBRARY
 
@@ -319,3 +319,17 @@ def test_an_index_of_another_format_falls_back_to_a_full_build(
     connection.close()
     report = build_index(library_copy, indexed_copy)
     assert not report.incremental and "no index of this format" in report.reason
+
+
+def test_an_incremental_build_finds_a_loop_through_an_unchanged_file(
+    library_copy: Path, indexed_copy: Path
+):
+    before = indexed_copy.read_bytes()
+    # loaded-hinge regresses to hinge-basic, which progresses to loaded-hinge; making
+    # loaded-hinge progress to hinge-basic too closes a loop through the unchanged file.
+    _edit(library_copy, "loaded-hinge.md", "regressions:", "progressions:")
+    with pytest.raises(ContentError) as raised:
+        build_index(library_copy, indexed_copy)
+    assert any("progressions loop back" in p.message for p in raised.value.problems)
+    assert raised.value.problems == load_library(library_copy)[1]  # as a full check says it
+    assert indexed_copy.read_bytes() == before

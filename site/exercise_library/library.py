@@ -1089,12 +1089,17 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                     problems.append(
                         Problem(exercise.path, exercise.line(where), f"{direction}: {hint}")
                     )
-        problems.extend(
-            _check_body_links(
-                exercise.path, exercise.body_links, exercise.body_first_line, targets, owners
+        if exercise.body_links:
+            problems.extend(
+                _check_body_links(
+                    exercise.path, exercise.body_links, exercise.body_first_line, targets, owners
+                )
             )
-        )
-    problems.extend(_check_cycles(library))
+    # A new loop must run through an exercise that was read again: the others keep the
+    # ladders of the last clean load, which had no loop. So look from those first, and walk
+    # every ladder (for the very report a full check gives) only when there is a loop.
+    if len(library.exercises) == len(library.links) or _check_cycles(library, library.exercises):
+        problems.extend(_check_cycles(library))
     problems.extend(_check_published(root, files, owners))
 
     for program in library.programs.values():
@@ -1158,8 +1163,9 @@ def _check_body_links(
     return problems
 
 
-def _check_cycles(library: Library) -> list[Problem]:
-    """Progressions must only ever lead to harder work: a loop back is a mistake."""
+def _check_cycles(library: Library, starts: Iterable[str] | None = None) -> list[Problem]:
+    """Progressions must only ever lead to harder work: a loop back is a mistake. With
+    *starts*, only the loops those exercises lead into are found."""
     problems = []
     graph = {slug: [target for target, _ in ex.progressions] for slug, ex in library.links.items()}
     state: dict[str, int] = {}
@@ -1192,7 +1198,7 @@ def _check_cycles(library: Library) -> list[Problem]:
                 visit(target, [*trail, slug])
         state[slug] = 2
 
-    for slug in sorted(graph):
+    for slug in sorted(graph if starts is None else starts):
         if slug not in state:
             visit(slug, [])
     return problems
