@@ -45,6 +45,14 @@ def test_index_again_after_an_edit_is_incremental(library_copy, tmp_path):
     assert "(incremental: 1 file(s) parsed, 0 removed)" in result.output
 
 
+def test_index_full_builds_from_nothing(library_copy, tmp_path):
+    runner = _runner(library_copy, tmp_path / "i.sqlite3")
+    runner.invoke(args=["index"])
+    result = runner.invoke(args=["index", "--full"])
+    assert result.exit_code == 0
+    assert "(full build: asked for)" in result.output
+
+
 def test_index_after_a_broken_file_keeps_the_previous_index(library_copy, tmp_path):
     runner = _runner(library_copy, tmp_path / "i.sqlite3")
     runner.invoke(args=["index"])

@@ -27,13 +27,18 @@ def check_command() -> None:
 
 
 @click.command("index")
+@click.option(
+    "--full", is_flag=True, help="Build from nothing instead of patching the index in place."
+)
 @with_appcontext
-def index_command() -> None:
+def index_command(full: bool) -> None:
     """Check the content, then build a new index and swap it in: with an index in place, only
     the files that changed are read again and only their rows rewritten. On any problem the
     index that is serving stays as it is."""
     try:
-        report = build_index(current_app.config["CONTENT_DIR"], current_app.config["INDEX_PATH"])
+        report = build_index(
+            current_app.config["CONTENT_DIR"], current_app.config["INDEX_PATH"], full=full
+        )
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
