@@ -333,3 +333,12 @@ def test_an_incremental_build_finds_a_loop_through_an_unchanged_file(
     assert any("progressions loop back" in p.message for p in raised.value.problems)
     assert raised.value.problems == load_library(library_copy)[1]  # as a full check says it
     assert indexed_copy.read_bytes() == before
+
+
+def test_an_edit_of_the_same_size_right_after_a_build_is_seen(
+    library_copy: Path, indexed_copy: Path, tmp_path: Path
+):
+    _edit(library_copy, "box-step.md", "Step onto a box", "Step onto a bux")
+    report = build_index(library_copy, indexed_copy)
+    assert report.parsed == 1
+    _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)
