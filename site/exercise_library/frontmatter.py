@@ -7,6 +7,7 @@ something is wrong, so the node tree that carries them is composed on that path 
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,15 @@ class Document:
 
     def line_of(self, path: Path_) -> int:
         """Return the file line of the value at *path* (or the nearest parent that exists)."""
-        return self.yaml_first_line + node_line(self.yaml_text, path)
+        return self.yaml_first_line + node_line(self._tree, path)
+
+    @functools.cached_property
+    def _tree(self) -> yaml.Node | None:
+        """The YAML's node tree, which carries the lines: composed once, on first need."""
+        try:
+            return yaml.compose(self.yaml_text, Loader=_Loader)
+        except yaml.YAMLError:  # pragma: no cover - only asked of text that already loaded
+            return None
 
 
 def split(text: str) -> Document:
@@ -104,12 +113,8 @@ def _syntax_message(error: yaml.MarkedYAMLError, has_tab: bool) -> str:
     return f"YAML syntax error:{context} {problem}: {hint}"
 
 
-def node_line(yaml_text: str, path: Path_) -> int:
-    """Return the 0-based line, within *yaml_text*, of the node at *path*."""
-    try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
-    except yaml.YAMLError:  # pragma: no cover - only called on text that already loaded
-        return 0
+def node_line(node: yaml.Node | None, path: Path_) -> int:
+    """Return the 0-based line, within its YAML text, of the node at *path* under *node*."""
     if node is None:
         return 0
     for key in path:
