@@ -61,9 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _build_index_before_first_request(app: Flask) -> None:
     """Build a missing or out-of-date index when the site first serves, not at import:
-    `flask check` loads the app too, and must change nothing."""
-    from .indexer import ensure_index
-
+    `flask check` loads the app too, and must change nothing. The indexer is imported only
+    then, so a site started with an index already built never loads it (see gunicorn.conf.py)."""
     lock = threading.Lock()
     done = threading.Event()
 
@@ -73,6 +72,8 @@ def _build_index_before_first_request(app: Flask) -> None:
             return
         with lock:
             if not done.is_set():
+                from .indexer import ensure_index
+
                 logging.getLogger(__name__).info("checking the index against the content")
                 ensure_index(app.config["CONTENT_DIR"], app.config["INDEX_PATH"])
                 done.set()

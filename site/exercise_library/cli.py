@@ -6,15 +6,18 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .indexer import ContentError, build_index
-from .library import PUBLISHED, load_library, read_published
 from .slugs import is_slug
+
+# The commands import the indexer and the content loader when they run: the site registers
+# these commands too, and its workers should not carry the Markdown and YAML parsers.
 
 
 @click.command("check")
 @with_appcontext
 def check_command() -> None:
     """Validate all content and report every problem as path:line: message. Changes nothing."""
+    from .library import load_library
+
     library, problems = load_library(current_app.config["CONTENT_DIR"])
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -35,6 +38,8 @@ def index_command(full: bool) -> None:
     """Check the content, then build a new index and swap it in: with an index in place, only
     the files that changed are read again and only their rows rewritten. On any problem the
     index that is serving stays as it is."""
+    from .indexer import ContentError, build_index
+
     try:
         report = build_index(
             current_app.config["CONTENT_DIR"], current_app.config["INDEX_PATH"], full=full
@@ -53,6 +58,8 @@ def index_command(full: bool) -> None:
 def publish_command() -> None:
     """Record every exercise slug in content/published.txt, so `check` can make sure each
     published URL keeps answering after renames and deletions."""
+    from .library import PUBLISHED, read_published
+
     content = current_app.config["CONTENT_DIR"]
     record = content / PUBLISHED
     recorded = {slug for slug, _ in read_published(content)}

@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, insert
-from sqlalchemy.orm import Mapped, mapped_column
 
 from . import models
 from .db import db
 from .frontmatter import Problem
+from .fts import FACET_KINDS, FTS_COLUMNS, facet_token
 from .library import (
     ContentScan,
     Dose,
@@ -46,14 +46,6 @@ from .library import (
 )
 
 log = logging.getLogger(__name__)
-
-# The columns people search, then one holding a token per filter value (see facet_token).
-TEXT_COLUMNS = ("title", "names", "summary", "cues", "mistakes", "body")
-FTS_COLUMNS = (*TEXT_COLUMNS, "facets")
-# bm25 weights, in FTS_COLUMNS order: a hit in the title or a known name matters most; the
-# facet tokens only narrow a search and never rank it.
-FTS_WEIGHTS = (10.0, 8.0, 4.0, 2.0, 2.0, 1.0, 0.0)
-FACET_KINDS = ("phase", "equipment", "muscle")
 
 # Bump when the schema or the rows written for the same content change: an index of another
 # format is rebuilt in full instead of patched.
@@ -73,21 +65,6 @@ EXERCISE_TABLES = (
 WHOLE_TABLES = (
     models.ProgramItem, models.ProgramSession, models.Program, models.Guide, models.Assessment,
 )  # fmt: skip
-
-
-class SourceFile(db.Model):
-    """One content file the index was built from: what an incremental build compares."""
-
-    path: Mapped[str] = mapped_column(primary_key=True)  # relative to content/, "exercises/x.md"
-    hash: Mapped[str]  # sha256 of the file's bytes
-    stat: Mapped[str]  # size:inode:mtime_ns:ctime_ns when it was hashed
-    links: Mapped[str | None]  # exercises only: library.ExerciseLinks.to_json()
-
-
-def facet_token(kind: str, slug: str) -> str:
-    """One word standing for a filter value in the search index ("phasebeginner"), so a
-    filtered search ranks only the exercises that pass the filters."""
-    return kind + slug.replace("-", "")
 
 
 class ContentError(Exception):

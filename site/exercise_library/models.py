@@ -208,3 +208,12 @@ class Assessment(db.Model):
     position: Mapped[int]
 
     exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+
+class SourceFile(db.Model):
+    """One content file the index was built from: what an incremental build compares."""
+
+    path: Mapped[str] = mapped_column(primary_key=True)  # relative to content/, "exercises/x.md"
+    hash: Mapped[str]  # sha256 of the file's bytes
+    stat: Mapped[str]  # size:inode:mtime_ns:ctime_ns when it was hashed
+    links: Mapped[str | None]  # exercises only: library.ExerciseLinks.to_json()

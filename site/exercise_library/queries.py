@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from .db import db, driver_connection
-from .indexer import FTS_WEIGHTS, TEXT_COLUMNS, facet_token
+from .fts import FTS_WEIGHTS, TEXT_COLUMNS, facet_token
 from .models import Alias, Exercise, ExerciseTerm, Meta, Term
 
 FACETS = ("phase", "equipment", "muscle")
@@ -225,10 +225,16 @@ class FacetIndex:
             term = term_by_id[term_id]
             key = (term.kind, term.slug)
             members[key] = members.get(key, 0) | (1 << exercise_id)
+        # Slugs break ties: ids depend on how the index was built (a full or an incremental
+        # build), the order must not.
         level = list(
-            db.session.scalars(select(Exercise.id).order_by(Exercise.level, Exercise.title))
+            db.session.scalars(
+                select(Exercise.id).order_by(Exercise.level, Exercise.title, Exercise.slug)
+            )
         )
-        title = list(db.session.scalars(select(Exercise.id).order_by(Exercise.title)))
+        title = list(
+            db.session.scalars(select(Exercise.id).order_by(Exercise.title, Exercise.slug))
+        )
         orders = {"level": level, "title": title}
         places = {}
         for sort, order in orders.items():
