@@ -102,13 +102,13 @@ def endpoints(cold_file: Path, threads: int) -> list[Endpoint]:
             "list, 2 filters + q",
             FILTERED,
             from_file,
-            "a different phase/equipment/q every request",
+            "a different phase/equipment/q every request; an exercise card rendered once is reused from the worker's card cache",
         ),
         Endpoint(
             "htmx fragment",
             FILTERED,
             from_file,
-            "a different phase/equipment/q every request",
+            "a different phase/equipment/q every request; an exercise card rendered once is reused from the worker's card cache",
             HTMX,
         ),
         Endpoint(
