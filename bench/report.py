@@ -85,6 +85,19 @@ def markdown(results: dict) -> str:
         "importing the app.",
     ]
 
+    for searches in results.get("searches", []):
+        floor = searches["floor"]
+        out += [
+            "",
+            f"## Searches at {searches['exercises']:,} exercises: gunicorn, 2 sync workers",
+            "",
+            *_load_table(searches["runs"]),
+            "",
+            f"Floor in the same run (bench/floor_app.py, same gunicorn settings): "
+            f"{_n(floor['rps'])} req/s, p50 {_n(floor['p50_ms'], 2)} ms, "
+            f"p99 {_n(floor['p99_ms'], 2)} ms. Cold URLs as in the load below.",
+        ]
+
     load = results["load"]
     anchors = load["anchors"]
     out += [

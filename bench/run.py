@@ -293,6 +293,46 @@ def worker_memory(master: subprocess.Popen) -> list[float]:
     return [round(m, 1) for m in map(wrk.rss_mib, wrk.children(master.pid)) if m is not None]
 
 
+def measure_floor(supervisor: Supervisor, args: argparse.Namespace) -> wrk.WrkResult:
+    """The framework floor: bench/floor_app.py under the same gunicorn settings."""
+    port = free_port()
+    floor = start_gunicorn(supervisor, "floor", port, WORKERS, app="bench.floor_app:app")
+    run = wrk.run(
+        f"http://{LOOPBACK}:{port}/",
+        args.seconds,
+        args.connections,
+        args.threads,
+        timeout_s=args.wrk_timeout,
+    )
+    supervisor.stop(floor)
+    return run
+
+
+SEARCHES = ("list, 2 filters + q", "htmx fragment")
+
+
+def measure_searches(size: int, corpus: Path, index: Path, work: Path, args) -> dict:
+    """At a size other than the full load's: the filtered list and its htmx fragment, hot
+    and cold, next to the floor measured right after (the issue sets cold targets at every
+    size)."""
+    cold_file = work / f"cold-searches-{size}.txt"
+    cold_file.write_text("\n".join(cold_search_paths()) + "\n")
+    items = [item for item in endpoints(cold_file, args.threads) if item.name in SEARCHES]
+    with Supervisor(work / f"logs-searches-{size}") as supervisor:
+        port = free_port()
+        site = start_gunicorn(supervisor, "site", port, WORKERS, node_env(corpus, index))
+        base = f"http://{LOOPBACK}:{port}"
+        warm_up(base, items, WORKERS)
+        print(f"searches at {size} exercises, gunicorn {WORKERS} workers:")
+        runs = load_runs(base, items, args, "gunicorn")
+        supervisor.stop(site)
+        floor_run = measure_floor(supervisor, args)
+    print(f"  floor {floor_run.rps:.1f} req/s")
+    for run in runs:
+        run["vs_floor"] = round(run["rps"] / floor_run.rps, 3) if floor_run.rps else None
+    return {"exercises": size, "runs": runs, "floor": floor_run.as_dict()}
+
+
 def measure_load(corpus: Path, index: Path, work: Path, state_root: Path, args) -> dict:
     """The site under wrk, the two anchors, and the same through the nginx cache."""
     cold_file = work / "cold-searches.txt"
@@ -310,16 +350,7 @@ def measure_load(corpus: Path, index: Path, work: Path, state_root: Path, args) 
         result["worker_rss_mib_after_load"] = worker_memory(site)
         supervisor.stop(site)
 
-        port = free_port()
-        floor = start_gunicorn(supervisor, "floor", port, WORKERS, app="bench.floor_app:app")
-        floor_run = wrk.run(
-            f"http://{LOOPBACK}:{port}/",
-            args.seconds,
-            args.connections,
-            args.threads,
-            timeout_s=args.wrk_timeout,
-        )
-        supervisor.stop(floor)
+        floor_run = measure_floor(supervisor, args)
 
         state = state_root / "static"
         (state / "html").mkdir(parents=True)
@@ -507,11 +538,14 @@ def main(argv: list[str] | None = None) -> int:
     state_root.chmod(0o755)
     try:
         results["index"] = []
+        results["searches"] = []
         for size in args.sizes:
             print(f"index: {size} exercises")
             measured, corpus, index = measure_index(size, work)
             results["index"].append(measured)
             print(f"  full {measured['full_build']}, one changed {measured['one_file_changed']}")
+            if size != args.load_size:
+                results["searches"].append(measure_searches(size, corpus, index, work, args))
         results["load"] = measure_load(corpus, index, work, state_root, args)
         results["soak"] = measure_soak(corpus, index, work, args)
         results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
