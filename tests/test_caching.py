@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import request
+
 from exercise_library import create_app
 from exercise_library.indexer import build_index
 
@@ -107,3 +109,26 @@ def test_arguments_a_page_does_not_read_do_not_cost_a_render(app, client):
     prescribed = client.get("/exercises/hinge-basic?rx=3x8&utm_source=coach")
     assert prescribed.headers["ETag"] != first.headers["ETag"]
     assert b"Your coach" in prescribed.data
+
+
+def test_a_page_already_rendered_is_answered_before_flask(app, client):
+    reached_flask = []
+    app.before_request(lambda: reached_flask.append(request.path))
+    first = client.get("/exercises?phase=beginner")
+    second = client.get("/exercises?phase=beginner")
+    head = client.head("/exercises?phase=beginner")
+    assert reached_flask == ["/exercises"]
+    assert second.data == first.data
+    assert second.headers["ETag"] == first.headers["ETag"] == head.headers["ETag"]
+    assert head.data == b"" and head.headers["Content-Length"] == str(len(first.data))
+
+
+def test_only_https_pages_carry_hsts_even_from_the_cache(tmp_path: Path):
+    index = tmp_path / "index.sqlite3"
+    build_index(LIBRARY, index)
+    app = create_app({"TESTING": True, "CONTENT_DIR": LIBRARY, "INDEX_PATH": index, "HSTS": True})
+    client = app.test_client()
+    assert "Strict-Transport-Security" not in client.get("/guides").headers
+    assert (
+        "Strict-Transport-Security" in client.get("/guides", base_url="https://localhost").headers
+    )

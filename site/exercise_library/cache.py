@@ -7,11 +7,15 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_etags, quote_etag
+from werkzeug.wsgi import get_host
 
 from .db import driver_connection
 from .prescription import FIELDS as PRESCRIPTION_FIELDS
@@ -31,7 +35,7 @@ def served_version() -> str | None:
 
 @dataclass
 class CachedPage:
-    status: int
+    status: str  # as WSGI has it: "200 OK"
     headers: list[tuple[str, str]]
     body: bytes
 
@@ -94,23 +98,98 @@ ARGUMENTS_READ = {
 }
 
 
-def request_key() -> tuple:
-    """What a response depends on: the host and path, the arguments the page reads (order of
-    repeated facet values does not matter), and whether htmx asked for the fragment."""
-    read = ARGUMENTS_READ.get(request.endpoint or "")
+def page_key(environ: dict, endpoint: str) -> tuple:
+    """What a response depends on: the address and path, the arguments the page reads (order of
+    repeated facet values does not matter), and whether htmx asked for the fragment. Read
+    from the WSGI environ, so the cache in front of Flask and the ETag Flask sends agree."""
+    read = ARGUMENTS_READ.get(endpoint)
     arguments = tuple(
-        sorted((k, v) for k, v in request.args.items(multi=True) if read is None or k in read)
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+            if read is None or k in read
+        )
     )
-    # The host too: canonical links and QR codes carry the address the page was asked on.
-    return (request.host, request.path, arguments, request.headers.get("HX-Request") == "true")
+    # The scheme and host too: canonical links and QR codes carry the address the page was
+    # asked on, and only HTTPS answers carry HSTS.
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return (
+        environ["wsgi.url_scheme"], get_host(environ), path, arguments,
+        environ.get("HTTP_HX_REQUEST") == "true",
+    )  # fmt: skip
 
 
 def etag_for(version: str, key: tuple) -> str:
     return hashlib.sha256(repr((version, key)).encode()).hexdigest()[:20]
 
 
+class PageCacheMiddleware:
+    """Answers a page it has already rendered, or a client's matching ETag, before Flask is
+    involved at all: no request context, no hooks, no view. Everything else goes through to
+    the site, and a cacheable answer (one carrying X-Index-Version) is kept on the way out.
+    """
+
+    def __init__(self, app: Flask, pages: VersionedCache):
+        self.wsgi_app = app.wsgi_app
+        self.url_map = app.url_map
+        self.versions = app.extensions["index_version"]
+        self.pages = pages
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        method = environ["REQUEST_METHOD"]
+        if method not in ("GET", "HEAD"):
+            return self.wsgi_app(environ, start_response)
+        try:
+            endpoint, _ = self.url_map.bind_to_environ(environ).match()
+        except HTTPException:  # a 404, 405 or redirect: the site answers it
+            return self.wsgi_app(environ, start_response)
+        version = self.versions.current()
+        if endpoint in UNCACHED_ENDPOINTS or version is None:
+            return self.wsgi_app(environ, start_response)
+        key = page_key(environ, endpoint)
+        etag = etag_for(version, key)
+        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(etag):
+            start_response(
+                "304 Not Modified",
+                [
+                    ("ETag", quote_etag(etag)),
+                    ("Cache-Control", CACHE_CONTROL),
+                    ("Vary", "HX-Request"),
+                ],
+            )
+            return []
+        page = self.pages.get(version, key)
+        if page is not None:
+            start_response(page.status, [*page.headers, ("Content-Length", str(len(page.body)))])
+            return [page.body] if method == "GET" else []
+        if method != "GET":
+            return self.wsgi_app(environ, start_response)
+        return self._render_and_keep(environ, start_response, key)
+
+    def _render_and_keep(self, environ: dict, start_response: Callable, key: tuple):
+        answered: list = []
+
+        def remember_start(status, headers, exc_info=None):
+            answered[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, remember_start)
+        status, headers = answered or (None, [])
+        version = next((v for k, v in headers if k == "X-Index-Version"), None)
+        if not status or not status.startswith("200 ") or version is None:
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        kept = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        self.pages.put(version, key, CachedPage(status, kept, data))
+        return [data]
+
+
 def init_app(app: Flask) -> None:
-    versions = app.extensions["index_version"]
+    """ETags and Cache-Control on every cacheable page, and the page cache in front of Flask."""
     pages = VersionedCache(
         app.config.get("PAGE_CACHE_BYTES", 8 * 1024 * 1024), size=lambda page: len(page.body)
     )
@@ -121,34 +200,9 @@ def init_app(app: Flask) -> None:
         app.config.get("CARD_CACHE_BYTES", 8 * 1024 * 1024)
     )
 
-    def cacheable_request() -> bool:
-        return request.method in ("GET", "HEAD") and request.endpoint not in UNCACHED_ENDPOINTS
-
-    @app.before_request
-    def answer_from_cache():
-        if not cacheable_request() or request.endpoint is None:
-            return None
-        version = versions.current()
-        if version is None:
-            return None
-        key = request_key()
-        etag = etag_for(version, key)
-        if etag in request.if_none_match:
-            g.cache_status = "revalidated"
-            response = Response(status=304)
-            response.set_etag(etag)
-            response.headers["Cache-Control"] = CACHE_CONTROL
-            response.vary.add("HX-Request")
-            return response
-        page = pages.get(version, key)
-        if page is None:
-            return None
-        g.cache_status = "hit"
-        return Response(page.body, status=page.status, headers=page.headers)
-
     @app.after_request
-    def remember(response: Response) -> Response:
-        if g.get("cache_status") in ("hit", "revalidated") or not cacheable_request():
+    def mark_cacheable(response: Response) -> Response:
+        if request.method not in ("GET", "HEAD") or request.endpoint in UNCACHED_ENDPOINTS:
             return response
         if response.status_code != 200 or response.mimetype not in (
             "text/html",
@@ -158,11 +212,9 @@ def init_app(app: Flask) -> None:
         version = served_version()
         if version is None:
             return response
-        key = request_key()
-        response.set_etag(etag_for(version, key))
+        response.set_etag(etag_for(version, page_key(request.environ, request.endpoint)))
         response.headers["Cache-Control"] = CACHE_CONTROL
         response.headers["X-Index-Version"] = version
-        if request.method == "GET" and not response.is_streamed:
-            headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
-            pages.put(version, key, CachedPage(response.status_code, headers, response.get_data()))
         return response
+
+    app.wsgi_app = PageCacheMiddleware(app, pages)

@@ -47,6 +47,9 @@ class IndexVersion:
         self._identity: tuple[int, int, int] | None = None
         self._version: str | None = None
         self._lock = threading.Lock()
+        # Counts the files seen, so each reader of the file can tell it has moved on,
+        # whichever of them noticed first.
+        self.generation = 0
 
     def identity(self) -> tuple[int, int, int] | None:
         try:
@@ -63,6 +66,7 @@ class IndexVersion:
                 return False
             self._version = _read_version(self.path) if identity else None
             self._identity = identity
+            self.generation += 1
             return True
 
     def current(self) -> str | None:
@@ -94,8 +98,12 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     versions = IndexVersion(app.config["INDEX_PATH"])
     app.extensions["index_version"] = versions
+    pooled_generation = -1
 
     @app.before_request
     def follow_the_index_file() -> None:
-        if versions.changed():
+        nonlocal pooled_generation
+        versions.changed()
+        if versions.generation != pooled_generation:
             db.engine.dispose()
+            pooled_generation = versions.generation
