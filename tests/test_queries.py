@@ -132,3 +132,12 @@ def test_a_filtered_search_keeps_the_ranking_of_the_whole_search(app):
     slugs, _ = _search(app, q="squat", phase="intermediate")
     assert slugs == [slug for slug in everywhere if slug in intermediate]
     assert slugs
+
+
+def test_the_same_words_with_other_filters_reuse_the_search(app):
+    _search(app, q="squat")
+    _search(app, q="squat", phase="intermediate")
+    _search(app, q="Squat ", equipment="none")
+    assert len(app.extensions["search_cache"]) == 1
+    _search(app, q="hinge")
+    assert len(app.extensions["search_cache"]) == 2

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, create_engine, insert
 from . import models
 from .db import db
 from .frontmatter import Problem
-from .fts import FACET_KINDS, FTS_COLUMNS, facet_token
+from .fts import FTS_COLUMNS
 from .library import (
     ContentScan,
     Dose,
@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the schema or the rows written for the same content change: an index of another
 # format is rebuilt in full instead of patched.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 # Past this share of changed exercise files, patching saves nothing over a full build.
 INCREMENTAL_UP_TO = 0.25
 # A file changed less than this before the last scan began is read again even if os.stat
@@ -445,7 +445,6 @@ class _ExerciseWriter:
             by_anchor.get("cues", ""),
             by_anchor.get("mistakes", ""),
             " ".join(text for anchor, text in by_anchor.items() if anchor not in ("cues", "mistakes")),
-            " ".join(facet_token(kind, slug) for kind, slug, _ in links if kind in FACET_KINDS),
         ))  # fmt: skip
         self.pending += 1
         if self.pending >= self.BATCH:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 import threading
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from .db import db, driver_connection
-from .fts import FTS_WEIGHTS, TEXT_COLUMNS, facet_token
+from .fts import FTS_WEIGHTS
 from .models import Alias, Exercise, ExerciseTerm, Meta, Term
 
 FACETS = ("phase", "equipment", "muscle")
@@ -140,19 +143,6 @@ def fts_query(q: str) -> str | None:
     quoted = [f'"{word}"' for word in words]
     quoted[-1] += "*"
     return " ".join(quoted)
-
-
-def fts_match(q: str, selected: dict[str, tuple[str, ...]] | None = None) -> str | None:
-    """The MATCH expression for search text *q* in the text columns, narrowed to the filter
-    values in *selected* (any value within a facet, every facet) when given."""
-    terms = fts_query(q)
-    if terms is None:
-        return None
-    parts = [f"{{{' '.join(TEXT_COLUMNS)}}} : ({terms})"]
-    for facet, slugs in (selected or {}).items():
-        tokens = " OR ".join(f'"{facet_token(facet, slug)}"' for slug in slugs)
-        parts.append(f"facets : ({tokens})")
-    return " AND ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -326,17 +316,38 @@ def cards(ids: list[int]) -> list[Card]:
     return [by_id[exercise_id] for exercise_id in ids if exercise_id in by_id]
 
 
-def _matching_ids(match: str, ranked: bool, limit: int = -1) -> list[int]:
-    """Exercise ids matching a search, best first (bm25 with the column weights) when the
-    order matters. Read straight from the driver: a broad search can match thousands."""
-    sql = "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
-    if ranked:
-        sql += f" ORDER BY bm25(exercise_fts, {', '.join(str(w) for w in FTS_WEIGHTS)})"
-    cursor = driver_connection().execute(f"{sql} LIMIT ?", (match, limit))
-    return [row[0] for row in cursor.fetchall()]
+@dataclass(frozen=True)
+class Matches:
+    """Every exercise matching one search: best first (bm25 with the column weights), and
+    the same as a bitset for the facet counts."""
+
+    ranked: array  # of exercise ids; an array, not a list, to keep the search cache small
+    bits: int
 
 
-def _bits(ids: list[int]) -> int:
+def _matches(version: str, q: str) -> Matches | None:
+    """The matches of search text *q*, or None when *q* has no words. People search the same
+    few words with many filter combinations, so the matches of recent searches are kept
+    (see cache.init_app); the filters are applied per request, to the kept ranking."""
+    match = fts_query(q)
+    if match is None:
+        return None
+    searches = current_app.extensions["search_cache"]
+    found = searches.get(version, match)
+    if found is None:
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        rows = driver_connection().execute(
+            "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
+            f" ORDER BY bm25(exercise_fts, {weights})",
+            (match,),
+        )
+        ranked = array("i", (row[0] for row in rows))
+        found = Matches(ranked, _bits(ranked))
+        searches.put(version, match, found)
+    return found
+
+
+def _bits(ids: Sequence[int]) -> int:
     """The bitset of *ids*. Set in a byte array: OR-ing thousands of bits into a growing
     int copies it each time."""
     if not ids:
@@ -364,24 +375,22 @@ def search(filters: Filters, terms: dict[str, list[TermInfo]]) -> SearchResult:
     value how many results choosing it would give with the other facets as they are
     (disjunctive counts)."""
     index = facet_index()
-    match = fts_match(filters.q)
-    matched = _matching_ids(match, ranked=False) if match else None
-    searched = _bits(matched) if matched is not None else index.every
-    # Ranking costs far more per row than matching, so only the rows that pass the filters
-    # are ranked: the facet counts need every match, the page only the filtered ones.
-    ranked = None
-    if match and filters.sort == "relevance":
-        ranked = _matching_ids(
-            fts_match(filters.q, filters.selected), ranked=True, limit=filters.page * PAGE_SIZE
-        )
+    matches = _matches(index.version, filters.q)
+    searched = matches.bits if matches else index.every
     chosen = {facet: index.facet(facet, values) for facet, values in filters.selected.items()}
     result = searched
     for bits in chosen.values():
         result &= bits
 
     offset = (filters.page - 1) * PAGE_SIZE
-    if ranked is not None:
-        page_ids = [i for i in ranked if result >> i & 1][offset : offset + PAGE_SIZE]
+    if matches and filters.sort == "relevance":
+        page_ids = []
+        for exercise_id in matches.ranked:
+            if result >> exercise_id & 1:
+                page_ids.append(exercise_id)
+                if len(page_ids) == offset + PAGE_SIZE:
+                    break
+        page_ids = page_ids[offset:]
     else:
         page_ids = index.page(result, filters.sort, offset, PAGE_SIZE)
     exercises = cards(page_ids)
