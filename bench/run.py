@@ -293,17 +293,16 @@ def worker_memory(master: subprocess.Popen) -> list[float]:
     return [round(m, 1) for m in map(wrk.rss_mib, wrk.children(master.pid)) if m is not None]
 
 
+def anchor_run(url: str, args: argparse.Namespace) -> wrk.WrkResult:
+    """One hot wrk run against an anchor, with the settings of every other run."""
+    return wrk.run(url, args.seconds, args.connections, args.threads, timeout_s=args.wrk_timeout)
+
+
 def measure_floor(supervisor: Supervisor, args: argparse.Namespace) -> wrk.WrkResult:
     """The framework floor: bench/floor_app.py under the same gunicorn settings."""
     port = free_port()
     floor = start_gunicorn(supervisor, "floor", port, WORKERS, app="bench.floor_app:app")
-    run = wrk.run(
-        f"http://{LOOPBACK}:{port}/",
-        args.seconds,
-        args.connections,
-        args.threads,
-        timeout_s=args.wrk_timeout,
-    )
+    run = anchor_run(f"http://{LOOPBACK}:{port}/", args)
     supervisor.stop(floor)
     return run
 
@@ -358,13 +357,7 @@ def measure_load(corpus: Path, index: Path, work: Path, state_root: Path, args) 
         port = free_port()
         config = STATIC_NGINX.format(state=state, listen=f"{LOOPBACK}:{port}")
         static = start_nginx(supervisor, "nginx-static", config, state, port)
-        nginx_run = wrk.run(
-            f"http://{LOOPBACK}:{port}/exercise.html",
-            args.seconds,
-            args.connections,
-            args.threads,
-            timeout_s=args.wrk_timeout,
-        )
+        nginx_run = anchor_run(f"http://{LOOPBACK}:{port}/exercise.html", args)
         supervisor.stop(static)
     result["anchors"] = {
         "flask_floor": {

@@ -82,3 +82,14 @@ def browser_type_launch_args(browser_type_launch_args):
 def live_server(built_index):
     with serve(LIBRARY, built_index) as url:
         yield url
+
+
+def rename_box_step_with_alias(library: Path) -> None:
+    """Rename box-step to box-step-up the way an author should: the old slug kept as an
+    alias, the new one recorded as published."""
+    old = library / "exercises" / "box-step.md"
+    text = old.read_text().replace("muscles:", "aliases: [box-step]\nmuscles:", 1)
+    old.unlink()
+    (library / "exercises" / "box-step-up.md").write_text(text)
+    with (library / "published.txt").open("a") as record:
+        record.write("box-step-up\n")

@@ -11,7 +11,7 @@ import pytest
 from exercise_library.indexer import ContentError, build_index, ensure_index, index_version
 from exercise_library.library import content_version, load_library
 
-from .conftest import LIBRARY
+from .conftest import LIBRARY, rename_box_step_with_alias
 
 
 def _rows(path: Path, sql: str, *params) -> list[tuple]:
@@ -241,12 +241,7 @@ def test_an_incremental_build_after_deleting_an_exercise_equals_a_full_build(
 def test_an_incremental_build_after_a_rename_with_an_alias_equals_a_full_build(
     library_copy: Path, indexed_copy: Path, tmp_path: Path
 ):
-    old = library_copy / "exercises" / "box-step.md"
-    text = old.read_text().replace("muscles:", "aliases: [box-step]\nmuscles:", 1)
-    old.unlink()
-    (library_copy / "exercises" / "box-step-up.md").write_text(text)
-    with (library_copy / "published.txt").open("a") as record:
-        record.write("box-step-up\n")
+    rename_box_step_with_alias(library_copy)
     report = build_index(library_copy, indexed_copy)
     assert (report.incremental, report.parsed, report.removed) == (True, 1, 1)
     _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)

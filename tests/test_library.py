@@ -11,7 +11,7 @@ import pytest
 
 from exercise_library.library import load_library
 
-from .conftest import CASES, LIBRARY
+from .conftest import CASES, LIBRARY, rename_box_step_with_alias
 
 # case file -> (line, words the message must contain)
 CASE_PROBLEMS = {
@@ -192,12 +192,7 @@ def test_deleting_a_published_exercise_fails_the_check(library_copy: Path):
 
 
 def test_renaming_with_an_alias_keeps_the_check_clean(library_copy: Path):
-    old = library_copy / "exercises" / "box-step.md"
-    text = old.read_text().replace("muscles:", "aliases: [box-step]\nmuscles:", 1)
-    old.unlink()
-    (library_copy / "exercises" / "box-step-up.md").write_text(text)
-    with (library_copy / "published.txt").open("a") as record:
-        record.write("box-step-up\n")
+    rename_box_step_with_alias(library_copy)
     _, problems = load_library(library_copy)
     assert problems == []
 
