@@ -32,6 +32,22 @@ def test_toggling_a_value_keeps_the_rest_of_the_query():
     assert filters.toggled("equipment", "none") == {"phase": ["beginner"], "q": "hip"}
 
 
+@given(
+    st.lists(st.sampled_from(KNOWN["phase"]), max_size=3),
+    st.lists(st.sampled_from(KNOWN["equipment"]), max_size=2),
+    st.sampled_from(["", "hip", "knee drive"]),
+    st.sampled_from(sorted(KNOWN)),
+    st.data(),
+)
+def test_a_toggled_query_is_already_canonical(phases, equipment, q, facet, data):
+    """A link that adds or removes a value must not be redirected to its clean form."""
+    pairs = [("phase", v) for v in phases] + [("q", q)] + [("equipment", v) for v in equipment]
+    filters = Filters.from_args(MultiDict(pairs), KNOWN)
+    toggled = filters.toggled(facet, data.draw(st.sampled_from(KNOWN[facet])))
+    again = Filters.from_args(MultiDict(queries.query_pairs(toggled)), KNOWN)
+    assert queries.query_pairs(again.to_args()) == queries.query_pairs(toggled)
+
+
 def test_query_text_is_trimmed_and_bounded():
     filters = Filters.from_args(MultiDict([("q", "  single   leg " + "x" * 500)]), KNOWN)
     assert filters.q.startswith("single leg x") and len(filters.q) == 200

@@ -36,13 +36,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["CONTENT_DIR"] = Path(app.config["CONTENT_DIR"])
     app.config["INDEX_PATH"] = Path(app.config["INDEX_PATH"])
 
-    from . import assets, cache, cli, db, errors, links, machine, security, views
+    from . import assets, cache, cli, db, errors, links, machine, security, urls, views
 
     db.init_app(app)
     cli.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     links.init_app(app)
+    urls.init_app(app)
     if app.config["AUTO_BUILD_INDEX"]:
         _build_index_before_first_request(app)
     views.init_app(app)

@@ -6,11 +6,12 @@ quoted words before it becomes an FTS5 query, so no input can be read as FTS syn
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from sqlalchemy import select
@@ -81,18 +82,19 @@ class Filters:
         return args
 
     def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
-        """The arguments with *slug* added to or removed from *facet*, the rest kept."""
-        args = self.to_args()
-        args.pop("page", None)  # a different filter starts again from the first page
-        values = list(self.selected.get(facet, ()))
-        values = [v for v in values if v != slug] if slug in values else [*values, slug]
+        """The arguments with *slug* added to or removed from *facet*, the rest kept: the
+        canonical arguments of that query, so a link made from them is never redirected."""
+        values = self.selected.get(facet, ())
+        values = (*values, slug) if slug not in values else tuple(v for v in values if v != slug)
         order = self.known.get(facet, [])
-        values.sort(key=lambda v: order.index(v) if v in order else len(order))
-        if values:
-            args[facet] = values
-        else:
-            args.pop(facet, None)
-        return args
+        values = tuple(sorted(values, key=lambda v: order.index(v) if v in order else len(order)))
+        selected = {
+            name: values if name == facet else self.selected.get(name, ())
+            for name in FACETS
+            if (values if name == facet else self.selected.get(name))
+        }
+        # A different filter starts again from the first page.
+        return replace(self, selected=selected, page=1).to_args()
 
     def is_active(self, facet: str, slug: str) -> bool:
         return slug in self.selected.get(facet, ())
@@ -112,9 +114,15 @@ class FacetValue:
 @dataclass
 class SearchResult:
     filters: Filters
-    exercises: list[Card]
+    ids: list[int]  # this page's exercises, in order
     facets: dict[str, list[FacetValue]]
     total: int
+
+    @functools.cached_property
+    def exercises(self) -> list[Card]:
+        """This page's cards, read when asked for: the list page only needs the ids, as it
+        renders each card once and keeps it (views.exercise_cards)."""
+        return cards(self.ids)
 
     @property
     def pages(self) -> int:
@@ -393,7 +401,6 @@ def search(filters: Filters, terms: dict[str, list[TermInfo]]) -> SearchResult:
         page_ids = page_ids[offset:]
     else:
         page_ids = index.page(result, filters.sort, offset, PAGE_SIZE)
-    exercises = cards(page_ids)
 
     facets = {}
     for facet in FACETS:
@@ -409,7 +416,7 @@ def search(filters: Filters, terms: dict[str, list[TermInfo]]) -> SearchResult:
             )
             for term in terms.get(facet, [])
         ]
-    return SearchResult(filters, exercises, facets, result.bit_count())
+    return SearchResult(filters, page_ids, facets, result.bit_count())
 
 
 def exercise_by_slug(slug: str) -> Exercise | None:
@@ -468,11 +475,11 @@ def term_by_slug(kind: str, slug: str) -> Term | None:
     return db.session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))
 
 
-def exercises_with_term(term: Term) -> list[Card]:
-    """The cards of every exercise with *term*, easiest first."""
+def exercises_with_term(term: Term) -> list[int]:
+    """The ids of every exercise with *term*, easiest first."""
     index = facet_index()
     members = index.members.get((term.kind, term.slug), 0)
-    return cards([i for i in index.orders["level"] if members >> i & 1])
+    return [i for i in index.orders["level"] if members >> i & 1]
 
 
 def meta() -> dict[str, str]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import functools
+from urllib.parse import quote_plus
 
 from flask import (
     Blueprint,
     Flask,
     abort,
     current_app,
-    g,
     jsonify,
     make_response,
     redirect,
@@ -28,6 +28,7 @@ from .models import Assessment, Guide, Program, Term
 from .prescription import Prescription
 from .sessions import SessionPlan
 from .slugs import is_slug
+from .urls import page_url
 
 bp = Blueprint("pages", __name__)
 
@@ -62,11 +63,16 @@ def home():
 def library_url(args: dict[str, list[str] | str]) -> str:
     """/exercises with *args* (as Filters.to_args() gives them): the address url_for would
     give, built without the routing map, since a list page carries dozens of these links."""
-    base = g.get("library_base")
-    if base is None:
-        base = g.library_base = url_for("pages.exercise_list")
+    base = page_url("pages.exercise_list")
     pairs = queries.query_pairs(args)
-    return f"{base}?{urlencode(pairs)}" if pairs else base
+    if not pairs:
+        return base
+    # What urlencode() gives, with each name and value quoted once per process: a list page
+    # repeats the same few values in dozens of links.
+    return f"{base}?" + "&".join(f"{_quoted(name)}={_quoted(value)}" for name, value in pairs)
+
+
+_quoted = functools.lru_cache(maxsize=4096)(quote_plus)
 
 
 @bp.get("/exercises")
@@ -238,32 +244,42 @@ def healthz():
     )
 
 
-_term_urls: dict[tuple[str, str, str], str] = {}
-
-
 @bp.app_template_global()
 def term_url(term: Term | queries.TermInfo) -> str:
     """The landing page of a taxonomy term."""
-    # A list page links each of its dozens of cards to several terms; building each URL
-    # once per term (and mount point) keeps that off every render.
-    key = (request.script_root, term.kind, term.slug)
-    url = _term_urls.get(key)
-    if url is None:
-        # Each kind's view function is named after the kind.
-        url = _term_urls[key] = url_for(f"pages.{term.kind}", slug=term.slug)
-    return url
+    # Each kind's view function is named after the kind.
+    return page_url(f"pages.{term.kind}", slug=term.slug)
 
 
 @bp.app_template_global()
-def exercise_card(exercise: queries.Card) -> Markup:
-    """One exercise in a list (exercises/_card.html), rendered once per index version."""
-    cards = current_app.extensions["card_cache"]
+def exercise_cards(ids: list[int]) -> list[Markup]:
+    """Exercises *ids* as list cards (exercises/_card.html). Each card is rendered once per
+    index version and kept; only the cards not kept yet are read from the index."""
+    kept = current_app.extensions["card_cache"]
     version = served_version() or ""
-    key = (request.script_root, exercise.id)
-    html = cards.get(version, key)
+    root = request.script_root
+    found = {exercise_id: kept.get(version, (root, exercise_id)) for exercise_id in ids}
+    missing = [exercise_id for exercise_id, html in found.items() if html is None]
+    if missing:
+        card = current_app.jinja_env.get_template("exercises/_card.html").module.card
+        for exercise in queries.cards(missing):
+            found[exercise.id] = html = card(exercise)
+            kept.put(version, (root, exercise.id), html)
+    return [found[exercise_id] for exercise_id in ids if found[exercise_id] is not None]
+
+
+@bp.app_template_global()
+def facet_option(facet: str, value: queries.FacetValue) -> Markup:
+    """One facet value in the filter panel (exercises/_facet_option.html), rendered once per
+    index version for each count and state it comes up with."""
+    kept = current_app.extensions["card_cache"]
+    version = served_version() or ""
+    key = ("facet", facet, value.term.slug, value.count, value.selected)
+    html = kept.get(version, key)
     if html is None:
-        html = current_app.jinja_env.get_template("exercises/_card.html").module.card(exercise)
-        cards.put(version, key, html)
+        template = current_app.jinja_env.get_template("exercises/_facet_option.html")
+        html = template.module.facet_option(facet, value)
+        kept.put(version, key, html)
     return html
 
 
