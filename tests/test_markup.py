@@ -79,4 +79,30 @@ def test_slugify_cuts_long_text_at_a_word_boundary():
         "Keep the weight spread between big toe, little toe and heel the whole time please"
     )
     assert len(slug) <= 60 and not slug.endswith("-")
+    assert slug == "keep-the-weight-spread-between-big-toe-little-toe-and-heel"
+    assert slugify("Keep the weight spread between", 20) == "keep-the-weight"
+    assert slugify("Supercalifragilistic toes", 10) == "supercalif"  # one long word is cut
     assert slugify("Über-long  Ärger!") == "uber-long-arger"
+
+
+# Bodies in the house shape that take the fast path in ways the libraries may not: links in
+# headings and paragraphs of several sections, loose lists, continuation lines, code, emphasis.
+FAST_BODIES = [
+    BODY,
+    BODY.replace(
+        "Push-off.", "Push-off, see [the hinge](/exercises/hinge).\n\nMore [here](/guides/x)."
+    )
+    + "\n## See [also](/exercises/box-step)\n\nThe [box step](/exercises/box-step).\n",
+    BODY.replace("- Grip the floor.", "- Grip the floor\n  with `all` toes.\n\n- Stay *tall*."),
+    BODY.replace("2. Hinge.", "2. Hinge\n   slowly, then [stand](/exercises/x).\n\n3. Stand."),
+]
+
+
+def test_the_fast_path_reads_the_house_shape_as_markdown_it_py_does():
+    for body in FAST_BODIES:
+        fast = markup._fast_exercise(body)
+        assert fast is not None
+        assert fast == markup._parse_exercise(body)
+    assert [href for href, _ in markup.parse_exercise(FAST_BODIES[1]).links] == [
+        "/exercises/hinge", "/guides/x", "/exercises/box-step", "/exercises/box-step",
+    ]  # fmt: skip

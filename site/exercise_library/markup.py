@@ -362,6 +362,7 @@ _FAST_BLOCKS = {"paragraph", "bullet_list", "ordered_list"}
 _FAST_INLINE = {
     "text", "text_special", "strong", "em", "link", "code_inline", "softbreak", "hardbreak",
 }  # fmt: skip
+_FAST_NODES = {"root", "heading", "list_item", *_FAST_BLOCKS, *_FAST_INLINE}
 # Text the fast path leaves to markdown-it-py: tabs and CRs (columns and lines), unsafe link
 # schemes and images (problems or quirks markdown-it-py reports or renders its own way), and
 # the character that separates fragments sanitized together.
@@ -393,11 +394,9 @@ class _Source:
     def run(self, nodes: list, indent: int) -> str:
         """The Markdown of a run of inline nodes as markdown-it-py's inline token holds it:
         continuation lines lose up to *indent* leading spaces (the block's indent)."""
-        for node in nodes:
-            for inner in node.walk():
-                if inner.name not in _FAST_INLINE or inner.srcmap is None:
-                    raise _Slow
         raw = self.data[nodes[0].srcmap[0] : nodes[-1].srcmap[1]].decode()
+        if "\n" not in raw:
+            return raw.strip()
         first, *rest = raw.split("\n")
         for index, line in enumerate(rest):
             stripped = line.lstrip(" ")
@@ -413,12 +412,22 @@ def _fast_accepts(text: str) -> bool:
     return not any(scheme in lowered for scheme in _UNSAFE_SCHEMES)
 
 
-def _inline_html(markdown: str) -> str:
-    """Inline HTML of one paragraph's Markdown (what markdown-it-py's inline render gives)."""
-    html = _fast_md.render(markdown)
-    if not (html.startswith("<p>") and html.endswith("</p>\n")) or html.count("<p>") != 1:
+def _inline_html(runs: list[str]) -> list[str]:
+    """Inline HTML of each one-paragraph Markdown run (what markdown-it-py's inline render
+    gives), from one render: a render call costs more than the rendering of a line. Runs
+    joined by blank lines are separate paragraphs, each rendered as it would be alone; a
+    run that would render as anything but one paragraph shows in the count of paragraphs."""
+    if not runs:
+        return []
+    html = _fast_md.render("\n\n".join(runs))
+    parts = html[3:-5].split("</p>\n<p>")
+    if (
+        not (html.startswith("<p>") and html.endswith("</p>\n"))
+        or len(parts) != len(runs)
+        or html.count("<p>") != len(runs)
+    ):
         raise _Slow
-    return html[3:-5]
+    return parts
 
 
 def _item_runs(source: _Source, item) -> tuple[list, int]:
@@ -426,7 +435,8 @@ def _item_runs(source: _Source, item) -> tuple[list, int]:
     children = item.children
     if len(children) == 1 and children[0].name == "paragraph":
         children = children[0].children
-    if not children:
+    # Anything else in an item (a second paragraph, a nested list, a heading) is a block.
+    if not children or any(child.name not in _FAST_INLINE for child in children):
         raise _Slow
     start = children[0].srcmap[0]
     return children, start - source.line_start(start)
@@ -439,7 +449,7 @@ def _fast_exercise(text: str) -> Body | None:
     if not _fast_accepts(text):
         return None
     try:
-        return _fast_body(_Source(text), _fast_md.tree(text))
+        return _fast_body(text, _Source(text), _fast_md.tree(text))
     except _Slow:
         return None
 
@@ -454,14 +464,49 @@ def _sanitize_all(fragments: list[str]) -> list[str]:
     return cleaned
 
 
-def _fast_body(source: _Source, root) -> Body:
+def _section_html(text: str, count: int) -> list[str]:
+    """The HTML of each ``##`` section of a body in the house shape, from one render of the
+    whole body (a render call costs more than rendering a section): blocks render the same
+    in or out of the body, and the only ``<h2>`` in the output are the *count* headings
+    (text is escaped, raw HTML and other headings are not in the house shape)."""
+    parts = _fast_md.render(text).split("<h2>")
+    if len(parts) != count + 1 or parts[0]:
+        raise _Slow
+    return [part.partition("</h2>\n")[2] for part in parts[1:]]
+
+
+_PLAIN_URL = re.compile(r"[A-Za-z0-9/#?=._~:+-]*")
+
+
+def _fast_links(root) -> list[tuple[int, str]]:
+    """Check that every node is one the house shape uses, with its place in the source, and
+    return the links as (byte offset, URL), in the order of the text. One walk of the whole
+    tree: inline nodes only ever hold inline nodes, and _fast_body checks the blocks."""
+    links = []
+    for node in root.walk():
+        name = node.name
+        if name not in _FAST_NODES or node.srcmap is None:
+            raise _Slow
+        if name == "link":
+            url = node.meta.get("url", "")
+            # Both parsers percent-encode URLs; leave any that needs it to markdown-it-py.
+            if not _PLAIN_URL.fullmatch(url):
+                raise _Slow
+            links.append((node.srcmap[0], url))
+    return links
+
+
+def _fast_body(text: str, source: _Source, root) -> Body:
     body = Body()
+    links = _fast_links(root)
     groups: list[tuple[str, int, list]] = []
+    spans: list[tuple[int, int]] = []  # (start, line) of each inline run, for the links
     for node in root.children:
         if node.name == "heading" and node.meta.get("level") == 2 and node.children:
             name = source.run(node.children, 0)
+            line = source.line(node.children[0].srcmap[0])
             groups.append((name, source.line(node.srcmap[0]), []))
-            _fast_links(source, node.children, body)
+            spans.append((node.children[0].srcmap[0], line))
         elif node.name in _FAST_BLOCKS and groups:
             groups[-1][2].append(node)
         else:
@@ -477,7 +522,9 @@ def _fast_body(source: _Source, root) -> Body:
         or set(extra) & set(anchors.values())
     ):
         raise _Slow
-    for name, line, nodes in groups:
+    cues: list[tuple[str, int]] = []  # (Markdown, line) of each cue
+    mistakes: list[tuple[list, str, int]] = []  # (inline nodes, Markdown, line) of each mistake
+    for (name, line, nodes), html in zip(groups, _section_html(text, len(groups)), strict=True):
         if not nodes:
             raise _Slow
         anchor = anchors.get(name) or slugify(name)
@@ -488,41 +535,39 @@ def _fast_body(source: _Source, root) -> Body:
             else:
                 runs.extend((*_item_runs(source, item), node) for item in node.children)
         contents = []
+        lines = []
         for children, indent, _ in runs:
             contents.append(source.run(children, indent))
-            _fast_links(source, children, body)
-        start = source.line_start(nodes[0].srcmap[0])
-        markdown = source.data[start : nodes[-1].srcmap[1]].decode()
-        body.sections.append(
-            Section(name, anchor, _fast_md.render(markdown), " ".join(contents), line)
-        )
+            start = children[0].srcmap[0]
+            lines.append(source.line(start))
+            spans.append((start, lines[-1]))
+        body.sections.append(Section(name, anchor, html, " ".join(contents), line))
         # The items of the section's first list, as markdown-it-py's _items picks them.
         lists = [node for node in nodes if node.name != "paragraph"]
         first_list = lists[0].name if lists else None
         items = [
-            (children, content)
-            for (children, _, node), content in zip(runs, contents, strict=True)
+            (children, content, item_line)
+            for (children, _, node), content, item_line in zip(runs, contents, lines, strict=True)
             if lists and node is lists[0]
         ]
         if anchor == "how-to":
             if first_list != "ordered_list":
                 raise _Slow
-            body.steps = [content for _, content in items]
+            body.steps = [content for _, content, _ in items]
         elif anchor == "cues":
             if first_list != "bullet_list":
                 raise _Slow
-            for children, content in items:
-                html = _inline_html(content)
-                body.cues.append(
-                    Cue(
-                        "cue-" + slugify(content), content, html, source.line(children[0].srcmap[0])
-                    )
-                )
+            cues += [(content, item_line) for _, content, item_line in items]
         elif anchor == "mistakes":
             if first_list != "bullet_list":
                 raise _Slow
-            for children, content in items:
-                body.mistakes.append(_fast_mistake(source, children, content))
+            mistakes += items
+    body.links = _place_links(links, spans)
+    rendered = _inline_html([content for content, _ in cues] + [m for _, m, _ in mistakes])
+    for (content, line), html in zip(cues, rendered[: len(cues)], strict=True):
+        body.cues.append(Cue("cue-" + slugify(content), content, html, line))
+    for mistake, html in zip(mistakes, rendered[len(cues) :], strict=True):
+        body.mistakes.append(_fast_mistake(*mistake, html))
     for found in (body.cues, body.mistakes):
         if len({item.anchor for item in found}) != len(found):
             raise _Slow
@@ -541,22 +586,23 @@ def _fast_body(source: _Source, root) -> Body:
     return body
 
 
-_PLAIN_URL = re.compile(r"[A-Za-z0-9/#?=._~:+-]*")
+def _place_links(links: list[tuple[int, str]], spans: list[tuple[int, int]]) -> list:
+    """Each link with the line of the inline run it is in (its block's first line), as
+    _scan records it."""
+    spans.sort()
+    starts = [start for start, _ in spans]
+    placed = []
+    for offset, url in links:
+        index = bisect.bisect_right(starts, offset) - 1
+        if index < 0:
+            raise _Slow
+        placed.append((url, spans[index][1]))
+    return placed
 
 
-def _fast_links(source: _Source, children: list, body: Body) -> None:
-    """Record the links of a run at the line of its block, as _scan does."""
-    for node in (inner for child in children for inner in child.walk()):
-        if node.name == "link":
-            url = node.meta.get("url", "")
-            # Both parsers percent-encode URLs; leave any that needs it to markdown-it-py.
-            if not _PLAIN_URL.fullmatch(url):
-                raise _Slow
-            body.links.append((url, source.line(children[0].srcmap[0])))
-
-
-def _fast_mistake(source: _Source, children: list, content: str) -> Mistake:
-    """'**The mistake.** What happens. Fix: how to fix it.', as _read_mistakes reads it."""
+def _fast_mistake(children: list, content: str, line: int, html: str) -> Mistake:
+    """'**The mistake.** What happens. Fix: how to fix it.', as _read_mistakes reads it;
+    *html* is the item's inline HTML."""
     strong = children[0]
     rest = children[1:]
     # markdown-it-py's reader drops whitespace-only text between later nodes: leave such
@@ -568,7 +614,6 @@ def _fast_mistake(source: _Source, children: list, content: str) -> Mistake:
     if any(node.name not in ("text", "text_special") for node in strong.children):
         raise _Slow
     title = "".join(node.meta.get("content", "") for node in strong.children).strip()
-    html = _inline_html(content)
     _, closing, rest_html = html.partition("</strong>")
     if not closing:
         raise _Slow
@@ -579,5 +624,5 @@ def _fast_mistake(source: _Source, children: list, content: str) -> Mistake:
         html=rest_html,
         fix_html="",
         text=content,
-        line=source.line(children[0].srcmap[0]),
+        line=line,
     )

@@ -11,10 +11,17 @@ def is_slug(value: str) -> bool:
     return bool(SLUG_RE.match(value))
 
 
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
 def slugify(text: str, max_length: int = 60) -> str:
     """Turn free text into a slug, cut at a word boundary so anchors stay readable."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    if not text.isascii():  # NFKD leaves ASCII as it is: skip it for the common case
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = _WORD_RE.findall(text.lower())
+    slug = "-".join(words)
+    if len(slug) <= max_length:
+        return slug
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
