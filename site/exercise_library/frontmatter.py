@@ -93,7 +93,17 @@ def split(text: str) -> Document:
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Load YAML safely; a syntax error becomes a FrontMatterError with a file line and a hint."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            try:
+                return _construct(node, loader, set())
+            except _Unusual:
+                return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line if mark else 0
@@ -102,6 +112,44 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise FrontMatterError(first_line + line, _syntax_message(error, has_tab)) from None
     except yaml.YAMLError as error:  # pragma: no cover - reader errors without a mark
         raise FrontMatterError(first_line, f"YAML error: {error}") from None
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+# Scalars PyYAML turns into something other than text, one node at a time by its own code.
+_SCALARS = {_TAG + kind for kind in ("null", "bool", "int", "float", "timestamp")}
+
+
+class _Unusual(Exception):
+    """A node _construct leaves to PyYAML's constructor: an alias of a collection, a merge
+    key, an explicit tag other than the core ones."""
+
+
+def _construct(node: yaml.Node, loader: yaml.BaseConstructor, seen: set[int]) -> Any:
+    """Build the data of a composed document as PyYAML's safe constructor does, in a third of
+    the time: its general machinery (generators, state and recursion tracking per node) is
+    more than a tree of mappings, lists and scalars needs. Anything else is _Unusual."""
+    tag = node.tag
+    if tag == _STR and node.id == "scalar":
+        return node.value
+    if tag == _MAP and node.id == "mapping":
+        if id(node) in seen:  # an alias: PyYAML shares the object, or finds it recursive
+            raise _Unusual
+        seen.add(id(node))
+        data = {}
+        for key, value in node.value:
+            if key.id != "scalar" or (key.tag != _STR and key.tag not in _SCALARS):
+                raise _Unusual  # merge keys (<<), '=' and collections as keys
+            data[_construct(key, loader, seen)] = _construct(value, loader, seen)
+        return data
+    if tag == _SEQ and node.id == "sequence":
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
+        return [_construct(item, loader, seen) for item in node.value]
+    if tag in _SCALARS and node.id == "scalar":
+        return loader.yaml_constructors[tag](loader, node)
+    raise _Unusual
 
 
 def _syntax_message(error: yaml.MarkedYAMLError, has_tab: bool) -> str:
