@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISLNK
 from typing import Any
 
 from . import markup
@@ -411,21 +412,23 @@ def _display(path: Path) -> str:
 
 def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
     """Read a content file as UTF-8, refusing what could never be content."""
-    shown = _display(path)
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        problems.append(
-            Problem(
-                shown,
-                1,
-                "a symbolic link that points outside content/: replace it with the file itself",
+    info = os.lstat(path)
+    if S_ISLNK(info.st_mode):
+        if not path.resolve().is_relative_to(root.resolve()):
+            problems.append(
+                Problem(
+                    _display(path),
+                    1,
+                    "a symbolic link that points outside content/: replace it with the file itself",
+                )
             )
-        )
-        return None
-    size = path.stat().st_size
+            return None
+        info = os.stat(path)
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         problems.append(
             Problem(
-                shown,
+                _display(path),
                 1,
                 f"the file is {size // 1000} kB; the limit is {MAX_FILE_BYTES // 1000} kB: split or shorten it",
             )
@@ -438,7 +441,7 @@ def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
         line = raw[: error.start].count(b"\n") + 1
         problems.append(
             Problem(
-                shown,
+                _display(path),
                 line,
                 f"bytes that are not UTF-8 (at byte {error.start}): save the file as UTF-8",
             )
