@@ -26,12 +26,18 @@ def read_only_uri(index_path: Path) -> str:
     `immutable=1` is safe because a new index replaces the file (a new inode) instead of
     changing it, and it spares every query SQLite's file locking.
     """
-    return f"sqlite:///file:{quote(str(Path(index_path).resolve()))}?mode=ro&immutable=1&uri=true"
+    return f"sqlite:///{_read_only_file_uri(index_path)}&uri=true"
+
+
+def _read_only_file_uri(index_path: Path) -> str:
+    """The same, as sqlite3.connect(..., uri=True) takes it."""
+    return f"file:{quote(str(Path(index_path).resolve()))}?mode=ro&immutable=1"
 
 
 def driver_connection() -> sqlite3.Connection:
     """The sqlite3 connection under this request's session, for the few hot queries where
     building ORM rows costs more than the query itself. Values are still bound."""
+    # The same connection as the ORM's, so a page never mixes two index files.
     return db.session.connection().connection.dbapi_connection
 
 
@@ -76,7 +82,7 @@ class IndexVersion:
 
 def _read_version(path: Path) -> str | None:
     try:
-        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+        connection = sqlite3.connect(_read_only_file_uri(path), uri=True)
         try:
             row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         finally:

@@ -11,7 +11,7 @@ import re
 import threading
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
@@ -61,40 +61,40 @@ class Filters:
         return cls(selected, q, sort, page, known)
 
     def default_sort(self) -> str:
+        return self._default_sort
+
+    @functools.cached_property
+    def _default_sort(self) -> str:
+        # Asked for by every link a list page makes; the answer never changes.
         return "relevance" if search_words(self.q) else "level"
 
     def to_args(self) -> dict[str, list[str] | str]:
         """The canonical query-string arguments for this query (for url_for)."""
-        args: dict[str, list[str] | str] = {f: list(v) for f, v in self.selected.items()}
-        if self.q:
-            args["q"] = self.q
-        if self.sort != self.default_sort():
-            args["sort"] = self.sort
-        if self.page > 1:
-            args["page"] = str(self.page)
-        return args
+        return self._args(self.selected, self.page)
 
     def on_page(self, page: int) -> dict[str, list[str] | str]:
-        args = self.to_args()
-        args.pop("page", None)
-        if page > 1:
-            args["page"] = str(page)
-        return args
+        return self._args(self.selected, page)
 
     def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
-        """The arguments with *slug* added to or removed from *facet*, the rest kept: the
-        canonical arguments of that query, so a link made from them is never redirected."""
+        """The arguments with *slug* added to or removed from *facet*, the rest kept."""
         values = self.selected.get(facet, ())
         values = (*values, slug) if slug not in values else tuple(v for v in values if v != slug)
         order = self.known.get(facet, [])
         values = tuple(sorted(values, key=lambda v: order.index(v) if v in order else len(order)))
-        selected = {
-            name: values if name == facet else self.selected.get(name, ())
-            for name in FACETS
-            if (values if name == facet else self.selected.get(name))
-        }
         # A different filter starts again from the first page.
-        return replace(self, selected=selected, page=1).to_args()
+        return self._args({**self.selected, facet: values}, 1)
+
+    def _args(self, selected: dict[str, tuple[str, ...]], page: int) -> dict[str, list[str] | str]:
+        """The canonical arguments of this query with *selected* and *page* instead: facets
+        in FACETS order, then the rest, so a link made from them is never redirected."""
+        args: dict[str, list[str] | str] = {f: list(selected[f]) for f in FACETS if selected.get(f)}
+        if self.q:
+            args["q"] = self.q
+        if self.sort != self._default_sort:
+            args["sort"] = self.sort
+        if page > 1:
+            args["page"] = str(page)
+        return args
 
     def is_active(self, facet: str, slug: str) -> bool:
         return slug in self.selected.get(facet, ())

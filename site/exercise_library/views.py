@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from flask import (
@@ -283,20 +284,30 @@ def facet_option(facet: str, value: queries.FacetValue) -> Markup:
     return html
 
 
-@bp.app_template_global()
-def body_map_art() -> dict:
+@dataclass(frozen=True)
+class BodyMapArt:
     """The body map's fixed drawing as markup: the figure, its details and each muscle's
-    shapes. It never changes, so it is drawn once per process; pages only add the links,
-    highlight classes and text around it."""
+    shapes (exercises/_body_map_art.html)."""
+
+    outline: Markup
+    figure: Markup
+    details: Markup
+    regions: dict[str, Markup]  # muscle slug -> its shapes
+
+
+@bp.app_template_global()
+def body_map_art() -> BodyMapArt:
+    """The body map's drawing. It never changes, so it is drawn once per process; pages only
+    add the links, highlight classes and text around it."""
     art = current_app.extensions.get("body_map_art")
     if art is None:
         drawing = current_app.jinja_env.get_template("exercises/_body_map_art.html").module
-        art = current_app.extensions["body_map_art"] = {
-            "outline": drawing.bm_figure("bm-body-outline"),
-            "figure": drawing.bm_figure("bm-body"),
-            "details": drawing.bm_details(),
-            "regions": {slug: drawing.bm_region(slug) for slug in drawing.bm_shapes},
-        }
+        art = current_app.extensions["body_map_art"] = BodyMapArt(
+            outline=drawing.bm_figure("bm-body-outline"),
+            figure=drawing.bm_figure("bm-body"),
+            details=drawing.bm_details(),
+            regions={slug: drawing.bm_region(slug) for slug in drawing.bm_shapes},
+        )
     return art
 
 
