@@ -39,6 +39,7 @@ from .library import (
     Dose,
     Exercise,
     Library,
+    Sink,
     Term,
     collector_paused,
     load_library,
@@ -227,7 +228,7 @@ def _build(
         raise
     report = BuildReport(
         len(library.links), library.version, time.perf_counter() - started, index_path,
-        incremental=previous is not None, parsed=len(library.exercises), removed=removed,
+        incremental=previous is not None, parsed=len(library.read), removed=removed,
         reason=reason,
     )  # fmt: skip
     log.info("indexed %s", report.describe())
@@ -257,9 +258,10 @@ def _term_ids(terms: dict[str, dict[str, Term]]) -> dict[tuple[str, str], int]:
 
 
 def _write(connection: Connection, content_dir: Path, scan: ContentScan) -> Library:
-    """Load the library into a new, empty index. Exercise rows are written as the files are
-    parsed (on the other cores), so writing costs little on top of parsing; if the content
-    has a problem the half-written file is thrown away by the caller."""
+    """Load the library into a new, empty index. Exercise rows are made where the files are
+    parsed (on the other cores) and written as they arrive, so writing costs little on top
+    of parsing; if the content has a problem the half-written file is thrown away by the
+    caller."""
     db.metadata.create_all(connection)
     connection.exec_driver_sql(
         f"CREATE VIRTUAL TABLE exercise_fts USING fts5({', '.join(FTS_COLUMNS)}, "
@@ -267,18 +269,13 @@ def _write(connection: Connection, content_dir: Path, scan: ContentScan) -> Libr
     )
     # Numbered in slug order: every file must be valid for the build to complete.
     exercise_ids = {slug: n for n, slug in enumerate(sorted(scan.exercise_slugs()), 1)}
-    writers: list[_ExerciseWriter] = []
-
-    def store(terms: dict[str, dict[str, Term]], exercise: Exercise) -> None:
-        if not writers:
-            writers.append(_ExerciseWriter(connection, terms, exercise_ids))
-        writers[0].add(exercise)
-
-    library, problems = load_library(content_dir, scan=scan, sink=store)
+    writer = _ExerciseWriter(connection, scan)
+    library, problems = load_library(
+        content_dir, scan=scan, sink=Sink(_ExerciseRows(exercise_ids), writer.add)
+    )
     if problems:
         raise ContentError(problems)
-    for writer in writers:
-        writer.flush()
+    writer.flush()
     term_ids = _term_ids(library.terms)
     connection.execute(
         insert(models.Term),
@@ -291,7 +288,9 @@ def _write(connection: Connection, content_dir: Path, scan: ContentScan) -> Libr
         ],
     )  # fmt: skip
     _write_programs(connection, library, term_ids, exercise_ids)
-    _write_sources(connection, library, scan, library.hashes)
+    _write_sources(
+        connection, library, scan, [rel for rel in library.hashes if rel not in writer.sources]
+    )
     _write_meta(connection, library, scan)
     return library
 
@@ -321,9 +320,10 @@ def _patch(connection: Connection, library: Library, scan: ContentScan, state: _
         if slug not in exercise_ids:
             exercise_ids[slug] = next_id
             next_id += 1
-    writer = _ExerciseWriter(connection, library.terms, exercise_ids)
+    writer = _ExerciseWriter(connection)
+    rows = _ExerciseRows(exercise_ids)
     for exercise in library.exercises.values():
-        writer.add(exercise)
+        writer.add(rows(library.terms, exercise))
     writer.flush()
     _write_programs(connection, library, term_ids, exercise_ids)
 
@@ -346,7 +346,7 @@ def _many(connection: Connection, sql: str, rows: list[tuple]) -> None:
         connection.exec_driver_sql(sql, rows)
 
 
-# Each table's columns, in the order _ExerciseWriter.add makes its rows.
+# Each table's columns, in the order _ExerciseRows makes its rows.
 _COLUMNS = {
     "exercise": (
         "id", "slug", "title", "summary", "family_id", "level", "source_path", "updated",
@@ -365,87 +365,110 @@ _COLUMNS = {
     "ladder_step": ("exercise_id", "target_id", "direction", "criterion_html", "position"),
     "exercise_fts": ("rowid", *FTS_COLUMNS),
 }  # fmt: skip
+_INSERT_SOURCE = "INSERT INTO source_file (path, hash, stat, links) VALUES (?, ?, ?, ?)"
 
 
-class _ExerciseWriter:
-    """Turns exercises into rows (plain tuples, inserted through the driver: at ten thousand
-    exercises SQLAlchemy's per-row parameter handling would double the build) and writes
-    them in batches."""
+class _ExerciseRows:
+    """Turns an exercise into its rows in every table, search row included (plain tuples in
+    `_COLUMNS` order, per table), and its record for the next incremental build. Picklable:
+    a full build makes the rows where the file was parsed, on another core."""
 
-    BATCH = 500
-
-    def __init__(
-        self,
-        connection: Connection,
-        terms: dict[str, dict[str, Term]],
-        exercise_ids: dict[str, int],
-    ):
-        self.connection = connection
-        self.term_ids = _term_ids(terms)
-        self.phase_order = {slug: term.position for slug, term in terms["phase"].items()}
+    def __init__(self, exercise_ids: dict[str, int]):
         self.exercise_ids = exercise_ids
-        self.rows: dict[str, list[tuple]] = {table: [] for table in _COLUMNS}
-        self.pending = 0
+        self.term_ids: dict[tuple[str, str], int] = {}
+        self.phase_order: dict[str, int] = {}
 
-    def add(self, exercise: Exercise) -> None:
-        """Queue every row of *exercise*, search row included."""
-        rows, term_ids = self.rows, self.term_ids
-        exercise_id = self.exercise_ids[exercise.slug]
-        rows["exercise"].append((
-            exercise_id, exercise.slug, exercise.title, exercise.summary,
-            term_ids[("family", exercise.family)],
-            min(self.phase_order[p] for p in exercise.phases), exercise.path, exercise.updated,
-        ))  # fmt: skip
+    def __call__(self, terms: dict[str, dict[str, Term]], exercise: Exercise) -> _Rows:
+        """The rows of *exercise*, with *terms* the taxonomy it was checked against."""
+        if not self.term_ids:
+            self.term_ids = _term_ids(terms)
+            self.phase_order = {slug: term.position for slug, term in terms["phase"].items()}
+        term_ids, phase_order, exercise_ids = self.term_ids, self.phase_order, self.exercise_ids
+        exercise_id = exercise_ids[exercise.slug]
         links = [("phase", slug, None) for slug in exercise.phases]
         links += [("family", exercise.family, None)]
         links += [("equipment", slug, None) for slug in exercise.equipment]
         links += [("muscle", slug, "primary") for slug in exercise.primary]
         links += [("muscle", slug, "secondary") for slug in exercise.secondary]
-        rows["exercise_term"] += [
-            (exercise_id, term_ids[(kind, slug)], role, position)
-            for position, (kind, slug, role) in enumerate(links)
-        ]
-        rows["also_known_as"] += [
-            (exercise_id, name, position) for position, name in enumerate(exercise.also_known_as)
-        ]
-        rows["alias"] += [(alias, exercise_id) for alias in exercise.aliases]
-        doses = sorted(exercise.dosage.items(), key=lambda item: self.phase_order[item[0]])
-        rows["dosage"] += [
-            (exercise_id, term_ids[("phase", phase)], position, dose.sets, dose.reps,
-             dose.seconds, dose.per_leg, dose.tempo, dose.load, dose.note)
-            for position, (phase, dose) in enumerate(doses)
-        ]  # fmt: skip
+        doses = sorted(exercise.dosage.items(), key=lambda item: phase_order[item[0]])
         body = exercise.body
-        rows["section"] += [
-            (exercise_id, section.anchor, section.heading, section.html, position)
-            for position, section in enumerate(body.sections)
-        ]
-        rows["step"] += [(exercise_id, step, position) for position, step in enumerate(body.steps)]
-        rows["cue"] += [
-            (exercise_id, cue.anchor, cue.html, position) for position, cue in enumerate(body.cues)
-        ]
-        rows["mistake"] += [
-            (exercise_id, mistake.anchor, mistake.title, mistake.html, mistake.fix_html, position)
-            for position, mistake in enumerate(body.mistakes)
-        ]
         steps = [("regression", s) for s in exercise.regressions]
         steps += [("progression", s) for s in exercise.progressions]
-        rows["ladder_step"] += [
-            (exercise_id, self.exercise_ids[step.exercise], direction, step.when_html, position)
-            for position, (direction, step) in enumerate(steps)
-            # A missing target fails the checks across files, and the build with it.
-            if step.exercise in self.exercise_ids
-        ]
         by_anchor = {s.anchor: s.text for s in body.sections}
-        rows["exercise_fts"].append((
-            exercise_id,
-            exercise.title,
-            " ; ".join(exercise.also_known_as),
-            exercise.summary,
-            by_anchor.get("cues", ""),
-            by_anchor.get("mistakes", ""),
-            " ".join(text for anchor, text in by_anchor.items() if anchor not in ("cues", "mistakes")),
-        ))  # fmt: skip
+        rows = (
+            [(
+                exercise_id, exercise.slug, exercise.title, exercise.summary,
+                term_ids[("family", exercise.family)],
+                min(phase_order[p] for p in exercise.phases), exercise.path, exercise.updated,
+            )],
+            [
+                (exercise_id, term_ids[(kind, slug)], role, position)
+                for position, (kind, slug, role) in enumerate(links)
+            ],
+            [(exercise_id, name, position) for position, name in enumerate(exercise.also_known_as)],
+            [(alias, exercise_id) for alias in exercise.aliases],
+            [
+                (exercise_id, term_ids[("phase", phase)], position, dose.sets, dose.reps,
+                 dose.seconds, dose.per_leg, dose.tempo, dose.load, dose.note)
+                for position, (phase, dose) in enumerate(doses)
+            ],
+            [
+                (exercise_id, section.anchor, section.heading, section.html, position)
+                for position, section in enumerate(body.sections)
+            ],
+            [(exercise_id, step, position) for position, step in enumerate(body.steps)],
+            [(exercise_id, cue.anchor, cue.html, position) for position, cue in enumerate(body.cues)],
+            [
+                (exercise_id, m.anchor, m.title, m.html, m.fix_html, position)
+                for position, m in enumerate(body.mistakes)
+            ],
+            [
+                (exercise_id, exercise_ids[step.exercise], direction, step.when_html, position)
+                for position, (direction, step) in enumerate(steps)
+                # A missing target fails the checks across files, and the build with it.
+                if step.exercise in exercise_ids
+            ],
+            [(
+                exercise_id,
+                exercise.title,
+                " ; ".join(exercise.also_known_as),
+                exercise.summary,
+                by_anchor.get("cues", ""),
+                by_anchor.get("mistakes", ""),
+                " ".join(text for anchor, text in by_anchor.items() if anchor not in ("cues", "mistakes")),
+            )],
+        )  # fmt: skip
+        return f"exercises/{exercise.slug}.md", rows, exercise.links().to_json()
+
+
+# What _ExerciseRows makes of one exercise: its source file, its rows per table (in _COLUMNS
+# order), and its links as stored in source_file.
+_Rows = tuple[str, tuple[list[tuple], ...], str]
+
+
+class _ExerciseWriter:
+    """Writes exercises' rows in batches (plain tuples, inserted through the driver: at ten
+    thousand exercises SQLAlchemy's per-row parameter handling would double the build). With
+    the *scan*, it writes their source_file records too (their paths are in `sources`)."""
+
+    BATCH = 500
+
+    def __init__(self, connection: Connection, scan: ContentScan | None = None):
+        self.connection = connection
+        self.scan = scan
+        self.rows: dict[str, list[tuple]] = {table: [] for table in _COLUMNS}
+        self.source_rows: list[tuple] = []
+        self.sources: set[str] = set()
+        self.pending = 0
+
+    def add(self, made: _Rows) -> None:
+        """Queue the rows _ExerciseRows made of one exercise."""
+        rel, rows, links = made
+        for queued, table_rows in zip(self.rows.values(), rows, strict=True):
+            queued += table_rows
+        if self.scan is not None:
+            self.source_rows.append((rel, self.scan.hashes[rel], self.scan.stats[rel], links))
+            self.sources.add(rel)
         self.pending += 1
         if self.pending >= self.BATCH:
             self.flush()
@@ -461,6 +484,8 @@ class _ExerciseWriter:
                     rows,
                 )
                 rows.clear()
+        _many(self.connection, _INSERT_SOURCE, self.source_rows)
+        self.source_rows.clear()
         self.pending = 0
 
 
@@ -473,7 +498,7 @@ def _write_sources(
     for rel in files:
         links = library.links.get(rel[10:-3]) if rel.startswith("exercises/") else None
         rows.append((rel, scan.hashes[rel], scan.stats[rel], links.to_json() if links else None))
-    _many(connection, "INSERT INTO source_file (path, hash, stat, links) VALUES (?, ?, ?, ?)", rows)
+    _many(connection, _INSERT_SOURCE, rows)
 
 
 def _write_meta(connection: Connection, library: Library, scan: ContentScan) -> None:

@@ -206,6 +206,7 @@ class Library:
     version: str
     links: dict[str, ExerciseLinks] = field(default_factory=dict)  # every exercise, read or not
     hashes: dict[str, str] = field(default_factory=dict)  # content file -> sha256
+    read: list[str] = field(default_factory=list)  # slugs of the exercise files read this time
 
 
 # -- field checks --------------------------------------------------------------------------
@@ -884,25 +885,78 @@ def collector_paused() -> Iterator[None]:
 
 
 PARALLEL_FROM = 300  # below this, starting worker processes costs more than it saves
+# Files per task sent to a worker: small enough that the first results come back (and the
+# caller starts storing them) soon after the start, and that both cores finish together.
+CHUNK = 32
 
 
-def _read_all(
-    paths: list[Path], root: Path, terms: dict[str, dict[str, Term]]
-) -> Iterator[tuple[Exercise | None, list[Problem]]]:
-    """Read every exercise file, on all cores when there are enough of them, yielding the
-    results in file order as they come (so the caller can store them while the rest are
-    read). Each file is read on its own, so the work splits cleanly; links between files are
-    checked after."""
-    read = functools.partial(read_exercise, root=root, terms=terms)
+@dataclass(frozen=True)
+class Sink:
+    """Where `load_library` hands each exercise that passes its own checks, in file order,
+    instead of keeping it in `Library.exercises`: *prepare* runs where the file was parsed
+    (a worker process, so it must pickle) and turns the exercise into what *store*, in the
+    caller's process, takes. Only the small result of *prepare* crosses between processes."""
+
+    prepare: Callable[[dict[str, dict[str, Term]], Exercise], Any]
+    store: Callable[[Any], None]
+
+
+# One exercise read: the exercise itself, or (with a sink) its links and what the sink's
+# prepare made of it; None for a file with problems, then its problems.
+_Read = tuple[Exercise | ExerciseLinks | None, Any, list[Problem]]
+
+
+def _read_one(
+    path: Path,
+    root: Path,
+    terms: dict[str, dict[str, Term]],
+    prepare: Callable[[dict[str, dict[str, Term]], Exercise], Any] | None,
+) -> _Read:
+    exercise, problems = read_exercise(path, root, terms)
+    if exercise is None or prepare is None:
+        return exercise, None, problems
+    return exercise.links(), prepare(terms, exercise), problems
+
+
+_reader: Callable[[Path], _Read] | None = None  # a worker process's _read_one, set at its start
+
+
+def _start_worker(read: Callable[[Path], _Read]) -> None:
+    global _reader
+    _reader = read
+
+
+def _read_in_worker(path: Path) -> _Read:
+    assert _reader is not None
+    return _reader(path)
+
+
+@contextlib.contextmanager
+def _reading(
+    paths: list[Path],
+    root: Path,
+    terms: dict[str, dict[str, Term]],
+    prepare: Callable[[dict[str, dict[str, Term]], Exercise], Any] | None,
+) -> Iterator[Iterator[_Read]]:
+    """Start reading every exercise file, on all cores when there are enough of them, and
+    give the results in file order as they come (so the caller can store them while the
+    rest are read, and do other work before it asks for the first). Each file is read on its
+    own, so the work splits cleanly; links between files are checked after."""
+    read = functools.partial(_read_one, root=root, terms=terms, prepare=prepare)
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
-        yield from map(read, paths)
+        yield map(read, paths)
         return
-    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(read, paths, chunksize=max(16, len(paths) // (workers * 16)))
-
-
-Sink = Callable[[dict[str, dict[str, "Term"]], "Exercise"], None]
+    # The reader (with the sink's prepare and what it holds) goes to each worker once, at
+    # its start, instead of with every task.
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(read,)
+    ) as pool:
+        try:
+            yield pool.map(_read_in_worker, paths, chunksize=CHUNK)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def load_library(
@@ -914,15 +968,17 @@ def load_library(
     """Read everything under *root*; return the library and every problem found, sorted.
 
     *reuse* maps exercise files ("exercises/x.md") to the (hash, decoded
-    `ExerciseLinks.to_json`) an earlier clean load stored. A file whose hash is still the same is not read again: it
-    passed every check of its own then, and with the same bytes and the same taxonomy it
-    still does (the caller drops *reuse* when taxonomy.yml changed). Such exercises are in
-    `Library.links` only; `Library.exercises` holds the files that were read. The checks
-    across files always run over every exercise.
+    `ExerciseLinks.to_json`) an earlier clean load stored. A file whose hash is still the
+    same is not read again: it passed every check of its own then, and with the same bytes
+    and the same taxonomy it still does (the caller drops *reuse* when taxonomy.yml
+    changed). Such exercises are in `Library.links` only; `Library.exercises` holds the
+    files that were read (their slugs are `Library.read`). The checks across files always
+    run over every exercise.
 
-    *sink*, if given, is called with the taxonomy and each exercise that passes its own
-    checks as soon as it is read, in file order: the indexer writes rows while the other files
-    are still being parsed. Problems found later still make the whole load fail.
+    *sink*, if given, takes each exercise that passes its own checks as soon as it is read,
+    in file order (see `Sink`), and `Library.exercises` stays empty: the indexer writes rows
+    while the other files are still being parsed. Problems found later still make the whole
+    load fail.
     """
     with collector_paused():
         return _load_library(Path(root), reuse or {}, scan or scan_content(root), sink)
@@ -957,19 +1013,38 @@ def _load_library(
                     "only .md files belong in exercises/: rename it or move it out",
                 )
             )
-    exercises: dict[str, Exercise] = {}
-    for exercise, file_problems in _read_all(paths, root, terms):
-        problems.extend(file_problems)
-        if exercise is not None:
-            exercises[exercise.slug] = exercise
-            links[exercise.slug] = exercise.links()
-            if sink is not None:
-                sink(terms, exercise)
+    with _reading(paths, root, terms, sink.prepare if sink else None) as results:
+        # Read the rest while other cores read the exercises.
+        programs, guides, assessments = _read_the_rest(root, terms, problems)
+        exercises: dict[str, Exercise] = {}
+        read: list[str] = []
+        for found, prepared, file_problems in results:
+            problems.extend(file_problems)
+            if isinstance(found, Exercise):
+                exercises[found.slug] = found
+                found = found.links()
+            elif found is not None and sink is not None:
+                sink.store(prepared)
+            if found is not None:
+                links[found.slug] = found
+                read.append(found.slug)
     if not (root / "exercises").is_dir():
         problems.append(
             Problem(_display(root / "exercises"), 1, "the exercises/ folder is missing")
         )
 
+    library = Library(
+        terms, exercises, programs, guides, assessments, scan.version,
+        dict(sorted(links.items())), scan.hashes, read,
+    )  # fmt: skip
+    problems.extend(check_links(library, root))
+    return library, sorted(set(problems))
+
+
+def _read_the_rest(
+    root: Path, terms: dict[str, dict[str, Term]], problems: list[Problem]
+) -> tuple[dict[str, Program], dict[str, Guide], list[Assessment]]:
+    """Programs, guides and assessments."""
     programs: dict[str, Program] = {}
     for path in sorted((root / "phases").glob("*.md")):
         program, file_problems = read_program(path, root, terms)
@@ -986,13 +1061,7 @@ def _load_library(
 
     assessments, file_problems = read_assessments(root / "assessments.yml", root)
     problems.extend(file_problems)
-
-    library = Library(
-        terms, exercises, programs, guides, assessments, scan.version,
-        dict(sorted(links.items())), scan.hashes,
-    )  # fmt: skip
-    problems.extend(check_links(library, root))
-    return library, sorted(set(problems))
+    return programs, guides, assessments
 
 
 PUBLISHED = "published.txt"
@@ -1100,7 +1169,7 @@ def check_links(library: Library, root: Path) -> list[Problem]:
     # A new loop must run through an exercise that was read again: the others keep the
     # ladders of the last clean load, which had no loop. So look from those first, and walk
     # every ladder (for the very report a full check gives) only when there is a loop.
-    if len(library.exercises) == len(library.links) or _check_cycles(library, library.exercises):
+    if len(library.read) == len(library.links) or _check_cycles(library, library.read):
         problems.extend(_check_cycles(library))
     problems.extend(_check_published(root, files, owners))
 
