@@ -284,6 +284,20 @@ def test_library_body_map_links_toggle_one_muscle_keeping_the_rest(client):
     assert glutes["data-hx-get"] == glutes["href"]
 
 
+def test_the_body_map_kept_for_a_selection_links_each_query_its_own_way(client):
+    # The map is kept per selection of muscles; its links must still carry each query.
+    for q in ("hip", "knee", "hip"):
+        page = soup(client.get(f"/exercises?muscle=core&q={q}"))
+        assert page.select_one("a.bm-m-core")["href"] == f"/exercises?q={q}"
+        glutes = page.select_one("a.bm-m-glute-med")
+        assert (
+            glutes["href"]
+            == glutes["data-hx-get"]
+            == f"/exercises?muscle=glute-med&muscle=core&q={q}"
+        )
+        assert client.get(glutes["href"]).status_code == 200
+
+
 def test_long_results_are_paged_with_plain_links(client, monkeypatch):
     monkeypatch.setattr("exercise_library.queries.PAGE_SIZE", 4)
     first = soup(client.get("/exercises?muscle=glute-max"))

@@ -188,16 +188,22 @@ class PageCacheMiddleware:
         return [data]
 
 
+def _rendered_size(value: str | tuple[str, ...]) -> int:
+    """The size of a rendered piece of page, or of one kept in parts (a body map with holes)."""
+    return len(value) if isinstance(value, str) else sum(map(len, value))
+
+
 def init_app(app: Flask) -> None:
     """ETags and Cache-Control on every cacheable page, and the page cache in front of Flask."""
     pages = VersionedCache(
         app.config.get("PAGE_CACHE_BYTES", 8 * 1024 * 1024), size=lambda page: len(page.body)
     )
     app.extensions["page_cache"] = pages
-    # Exercise cards, shared by every list they appear in: a list never seen before is
-    # mostly cards seen before.
+    # Rendered pieces of list pages, shared by every list they appear in: exercise cards,
+    # facet options with their counts, the body map with holes for its links. A list never
+    # seen before is mostly pieces seen before.
     app.extensions["card_cache"] = VersionedCache(
-        app.config.get("CARD_CACHE_BYTES", 8 * 1024 * 1024)
+        app.config.get("CARD_CACHE_BYTES", 8 * 1024 * 1024), size=_rendered_size
     )
     # The matches of recent searches (ranked ids and a bitset, about 10 KB for a broad word
     # in a 10,000-exercise library): the same words come back with other filters.

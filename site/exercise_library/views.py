@@ -18,7 +18,7 @@ from flask import (
     request,
     url_for,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from . import queries
@@ -87,13 +87,10 @@ def exercise_list():
         return redirect(canonical, code=302)
     result = queries.search(filters, terms)
 
-    def toggle_muscle_url(slug: str) -> str:
-        return library_url(filters.toggled("muscle", slug))
-
     response = render_page_or_fragment(
         "exercises/index.html", "exercises/_results.html", result=result, filters=filters,
         facet_labels=queries.FACET_LABELS, sorts=queries.SORTS,
-        toggle_muscle_url=toggle_muscle_url, panel_open=is_htmx_request(),
+        panel_open=is_htmx_request(),
     )  # fmt: skip
     if is_htmx_request() and not is_canonical:
         # The history entry gets the clean address too; a canonical request (a "Show more"
@@ -270,18 +267,62 @@ def exercise_cards(ids: list[int]) -> list[Markup]:
 
 
 @bp.app_template_global()
-def facet_option(facet: str, value: queries.FacetValue) -> Markup:
-    """One facet value in the filter panel (exercises/_facet_option.html), rendered once per
-    index version for each count and state it comes up with."""
+def facet_options(facet: str, values: list[queries.FacetValue]) -> Markup:
+    """A facet's values in the filter panel (exercises/_facet_option.html), each rendered
+    once per index version for each count and state it comes up with: the same few counts
+    come back across thousands of queries."""
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
-    key = ("facet", facet, value.term.slug, value.count, value.selected)
-    html = kept.get(version, key)
-    if html is None:
-        template = current_app.jinja_env.get_template("exercises/_facet_option.html")
-        html = template.module.facet_option(facet, value)
-        kept.put(version, key, html)
-    return html
+    option = None
+    html = []
+    for value in values:
+        key = ("facet", facet, value.term.slug, value.count, value.selected)
+        markup = kept.get(version, key)
+        if markup is None:
+            if option is None:
+                template = current_app.jinja_env.get_template("exercises/_facet_option.html")
+                option = template.module.facet_option
+            markup = option(facet, value)
+            kept.put(version, key, markup)
+        html.append(markup)
+    return Markup("\n").join(html)
+
+
+# Where each link goes in a kept body map: no address or markup here contains a NUL.
+_LINK_HOLE = "\x00"
+
+
+@bp.app_template_global()
+def muscle_filter_map(filters: queries.Filters) -> Markup:
+    """The body map of /exercises (filter_map in exercises/_body_map.html): each muscle a
+    link that adds it to or removes it from the query. All but those links depends only on
+    which muscles are selected, so the map is rendered once per index version and selection
+    with a hole for each link, and a request only fills in its own links."""
+    kept = current_app.extensions["card_cache"]
+    version = served_version() or ""
+    selected = filters.selected.get("muscle", ())
+    key = ("muscle-filter-map", selected)
+    pieces = kept.get(version, key)
+    if pieces is None:
+        template = current_app.jinja_env.get_template("exercises/_body_map.html")
+        html = template.module.filter_map(
+            queries.known_terms().get("muscle", []), selected,
+            lambda slug: f"{_LINK_HOLE}{slug}{_LINK_HOLE}",
+            hx_target="#results-region", id_prefix="filtermap",
+        )  # fmt: skip
+        # Static markup at even places, a muscle's slug at odd ones.
+        pieces = tuple(html.split(_LINK_HOLE))
+        kept.put(version, key, pieces)
+    links: dict[str, Markup] = {}
+    html = []
+    for place, piece in enumerate(pieces):
+        if place % 2:
+            link = links.get(piece)
+            if link is None:
+                link = links[piece] = escape(library_url(filters.toggled("muscle", piece)))
+            piece = link
+        html.append(piece)
+    return Markup("").join(html)
 
 
 @dataclass(frozen=True)
