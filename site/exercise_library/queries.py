@@ -349,7 +349,9 @@ def _matches(version: str, q: str) -> Matches | None:
             f" ORDER BY bm25(exercise_fts, {weights})",
             (match,),
         )
-        ranked = array("i", (row[0] for row in rows))
+        ids = [row[0] for row in rows]
+        # Two bytes an id while they fit: twice the searches in the same cache.
+        ranked = array("H" if max(ids, default=0) < 1 << 16 else "i", ids)
         found = Matches(ranked, _bits(ranked))
         searches.put(version, match, found)
     return found
