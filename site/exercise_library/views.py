@@ -288,6 +288,23 @@ def facet_options(facet: str, values: list[queries.FacetValue]) -> Markup:
     return Markup("\n").join(html)
 
 
+_layout_parts: dict[tuple[str, str, str | None], Markup] = {}
+
+
+@bp.app_template_global()
+def layout(part: str) -> Markup:
+    """A part of every page (a macro in _layout.html: the links in the head, the header, the
+    footer). It depends only on the mount point and on which page is shown (the navigation
+    marks the current one), so each is rendered once per process and page."""
+    endpoint = request.endpoint
+    key = (part, request.script_root, endpoint)
+    html = _layout_parts.get(key)
+    if html is None:
+        macros = current_app.jinja_env.get_template("_layout.html").module
+        html = _layout_parts[key] = getattr(macros, part)(endpoint)
+    return html
+
+
 # Where each link goes in a kept body map: no address or markup here contains a NUL.
 _LINK_HOLE = "\x00"
 
