@@ -106,3 +106,38 @@ def test_the_fast_path_reads_the_house_shape_as_markdown_it_py_does():
     assert [href for href, _ in markup.parse_exercise(FAST_BODIES[1]).links] == [
         "/exercises/hinge", "/guides/x", "/exercises/box-step", "/exercises/box-step",
     ]  # fmt: skip
+
+
+def test_criteria_rendered_together_come_out_as_each_alone():
+    texts = [
+        "You can do 3 x 12 with **no** wobble.",
+        "1. A list marker stays text",
+        "# So does a heading mark",
+        "Two\nlines",
+        " padded ",
+        "See [the hinge](/exercises/hinge) first.",
+        "",
+    ]
+    alone = [markup.render_inline(text) for text in texts]
+    assert markup.render_inline_all(texts) == alone
+    assert markup.render_inline_all(texts[:1] + texts[-2:-1]) == alone[:1] + alone[-2:-1]
+    assert alone[:3] == [
+        "You can do 3 x 12 with <strong>no</strong> wobble.",
+        "1. A list marker stays text",
+        "# So does a heading mark",
+    ]
+
+
+# Blocks where the house shape has none: left to markdown-it-py, which reads them its own way.
+SLOW_BODIES = [
+    BODY.replace("- Grip the floor.", "- Grip the floor.\n  - with the toes"),
+    BODY.replace("- Grip the floor.", "- Grip the floor.\n\n  Then the heel."),
+    BODY.replace("- Grip the floor.", "- ## Grip the floor."),
+    BODY.replace("2. Hinge.", "2. Hinge.\n   1. Slowly."),
+]
+
+
+def test_the_fast_path_leaves_blocks_out_of_place_to_markdown_it_py():
+    for body in SLOW_BODIES:
+        assert markup._fast_exercise(body) is None
+        assert markup.parse_exercise(body) == markup._parse_exercise(body)

@@ -611,10 +611,13 @@ def read_exercise(
             target = check.text(step, "exercise", where)
             when = check.text(step, "when", where)
             if target is not None and when is not None:
-                steps.append(
-                    LadderStep(target, when, (*where, "exercise"), markup.render_inline(when))
-                )
+                steps.append(LadderStep(target, when, (*where, "exercise")))
         ladders[direction] = steps
+    every_step = [*ladders["progressions"], *ladders["regressions"]]
+    for step, html in zip(
+        every_step, markup.render_inline_all([s.when for s in every_step]), strict=True
+    ):
+        step.when_html = html
     updated = read_date(check, data, "updated")
     also_known_as = check.text_list(data, "also_known_as")
     aliases = check.text_list(data, "aliases")

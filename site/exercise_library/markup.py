@@ -56,14 +56,23 @@ def sanitize(html: str) -> str:
 
 def render_inline(text: str) -> str:
     """Render one line of Markdown (a criterion, a note) to sanitized inline HTML."""
-    # One plain line renders as one paragraph in markdown-it.rs, seven times quicker; text
-    # that would parse as a block (a list marker, a heading) or that the fast path leaves
-    # alone goes to markdown-it-py's inline renderer.
-    if "\n" not in text and text == text.strip() and _fast_accepts(text):
-        html = _fast_md.render(text)
-        if html.startswith("<p>") and html.endswith("</p>\n") and html.count("<p>") == 1:
-            return sanitize(html[3:-5])
-    return sanitize(_md.renderInline(text))
+    return render_inline_all([text])[0]
+
+
+def render_inline_all(texts: list[str]) -> list[str]:
+    """`render_inline` of each of *texts*, in one render and one sanitizer call when it can
+    (a call costs more than the rendering of a line)."""
+    # Plain lines render as paragraphs in markdown-it.rs, seven times quicker; text that
+    # would parse as a block (a list marker, a heading) or that the fast path leaves alone
+    # goes to markdown-it-py's inline renderer.
+    if all("\n" not in text and text == text.strip() and _fast_accepts(text) for text in texts):
+        try:
+            return _sanitize_all(_inline_html(texts))
+        except _Slow:
+            pass
+    if len(texts) > 1:  # one of them needs markdown-it-py: the others need not
+        return [render_inline(text) for text in texts]
+    return [sanitize(_md.renderInline(text)) for text in texts]
 
 
 @dataclass
@@ -363,6 +372,7 @@ _FAST_INLINE = {
     "text", "text_special", "strong", "em", "link", "code_inline", "softbreak", "hardbreak",
 }  # fmt: skip
 _FAST_NODES = {"root", "heading", "list_item", *_FAST_BLOCKS, *_FAST_INLINE}
+_FAST_COUNTED = ("heading", "paragraph", "bullet_list", "ordered_list", "list_item")
 # Text the fast path leaves to markdown-it-py: tabs and CRs (columns and lines), unsafe link
 # schemes and images (problems or quirks markdown-it-py reports or renders its own way), and
 # the character that separates fragments sanitized together.
@@ -391,10 +401,11 @@ class _Source:
         line = self.line(offset)
         return self.newlines[line - 1] + 1 if line else 0
 
-    def run(self, nodes: list, indent: int) -> str:
-        """The Markdown of a run of inline nodes as markdown-it-py's inline token holds it:
-        continuation lines lose up to *indent* leading spaces (the block's indent)."""
-        raw = self.data[nodes[0].srcmap[0] : nodes[-1].srcmap[1]].decode()
+    def run(self, start: int, end: int, indent: int) -> str:
+        """The Markdown of the inline run at bytes *start* to *end* as markdown-it-py's inline
+        token holds it: continuation lines lose up to *indent* leading spaces (the block's
+        indent)."""
+        raw = self.data[start:end].decode()
         if "\n" not in raw:
             return raw.strip()
         first, *rest = raw.split("\n")
@@ -430,18 +441,6 @@ def _inline_html(runs: list[str]) -> list[str]:
     return parts
 
 
-def _item_runs(source: _Source, item) -> tuple[list, int]:
-    """The inline nodes of a list item holding one paragraph, and its content indent."""
-    children = item.children
-    if len(children) == 1 and children[0].name == "paragraph":
-        children = children[0].children
-    # Anything else in an item (a second paragraph, a nested list, a heading) is a block.
-    if not children or any(child.name not in _FAST_INLINE for child in children):
-        raise _Slow
-    start = children[0].srcmap[0]
-    return children, start - source.line_start(start)
-
-
 def _fast_exercise(text: str) -> Body | None:
     """Read a body in the plain house shape (the five sections in order with their lists,
     optional extra sections, paragraphs and one-paragraph list items, no raw HTML); None for
@@ -458,6 +457,8 @@ def _sanitize_all(fragments: list[str]) -> list[str]:
     """Sanitize many fragments in one nh3 call (a call costs more than the cleaning of a
     fragment this size). Each fragment is balanced markdown-it output, so none can reach
     into the next across the separator."""
+    if not fragments:
+        return []
     cleaned = sanitize(_SEPARATOR.join(fragments)).split(_SEPARATOR)
     if len(cleaned) != len(fragments):
         raise _Slow
@@ -478,39 +479,46 @@ def _section_html(text: str, count: int) -> list[str]:
 _PLAIN_URL = re.compile(r"[A-Za-z0-9/#?=._~:+-]*")
 
 
-def _fast_links(root) -> list[tuple[int, str]]:
+def _fast_walk(root) -> tuple[dict[str, int], list[tuple[int, str]]]:
     """Check that every node is one the house shape uses, with its place in the source, and
-    return the links as (byte offset, URL), in the order of the text. One walk of the whole
-    tree: inline nodes only ever hold inline nodes, and _fast_body checks the blocks."""
+    return how many there are of each block and the links as (byte offset, URL), in the
+    order of the text. One walk of the whole tree: inline nodes only ever hold inline
+    nodes, and _fast_body checks that every block is where the house shape puts it."""
+    blocks = dict.fromkeys(_FAST_COUNTED, 0)
     links = []
     for node in root.walk():
         name = node.name
         if name not in _FAST_NODES or node.srcmap is None:
             raise _Slow
-        if name == "link":
+        if name in blocks:
+            blocks[name] += 1
+        elif name == "link":
             url = node.meta.get("url", "")
             # Both parsers percent-encode URLs; leave any that needs it to markdown-it-py.
             if not _PLAIN_URL.fullmatch(url):
                 raise _Slow
             links.append((node.srcmap[0], url))
-    return links
+    return blocks, links
 
 
 def _fast_body(text: str, source: _Source, root) -> Body:
     body = Body()
-    links = _fast_links(root)
+    blocks, links = _fast_walk(root)
+    seen = dict.fromkeys(_FAST_COUNTED, 0)  # blocks where the house shape puts them
     groups: list[tuple[str, int, list]] = []
     spans: list[tuple[int, int]] = []  # (start, line) of each inline run, for the links
     for node in root.children:
-        if node.name == "heading" and node.meta.get("level") == 2 and node.children:
-            name = source.run(node.children, 0)
-            line = source.line(node.children[0].srcmap[0])
-            groups.append((name, source.line(node.srcmap[0]), []))
-            spans.append((node.children[0].srcmap[0], line))
-        elif node.name in _FAST_BLOCKS and groups:
+        name = node.name
+        if name == "heading" and node.meta.get("level") == 2 and node.children:
+            children = node.children
+            start = children[0].srcmap[0]
+            groups.append((source.run(start, children[-1].srcmap[1], 0), source.line(start), []))
+            spans.append((start, source.line(start)))
+        elif name in _FAST_BLOCKS and groups:
             groups[-1][2].append(node)
         else:
             raise _Slow
+        seen[name] += 1
     expected = [name for name, _ in EXERCISE_SECTIONS]
     names = [name for name, _, _ in groups]
     anchors = dict(EXERCISE_SECTIONS)
@@ -528,28 +536,38 @@ def _fast_body(text: str, source: _Source, root) -> Body:
         if not nodes:
             raise _Slow
         anchor = anchors.get(name) or slugify(name)
-        runs = []
+        contents = []
+        # The items of the section's first list, as markdown-it-py's _items picks them:
+        # (inline nodes, Markdown, line).
+        items: list[tuple[list, str, int]] = []
+        first = None
         for node in nodes:
             if node.name == "paragraph":
-                runs.append((node.children, 0, node))
-            else:
-                runs.extend((*_item_runs(source, item), node) for item in node.children)
-        contents = []
-        lines = []
-        for children, indent, _ in runs:
-            contents.append(source.run(children, indent))
-            start = children[0].srcmap[0]
-            lines.append(source.line(start))
-            spans.append((start, lines[-1]))
+                children = node.children
+                start = children[0].srcmap[0]
+                contents.append(source.run(start, children[-1].srcmap[1], 0))
+                spans.append((start, source.line(start)))
+                continue
+            first = first or node
+            list_items = node.children
+            seen["list_item"] += len(list_items)
+            for item in list_items:
+                children = item.children
+                if not children:
+                    raise _Slow
+                if len(children) == 1 and children[0].name == "paragraph":
+                    children = children[0].children
+                    seen["paragraph"] += 1
+                start = children[0].srcmap[0]
+                content = source.run(
+                    start, children[-1].srcmap[1], start - source.line_start(start)
+                )
+                contents.append(content)
+                spans.append((start, source.line(start)))
+                if node is first:
+                    items.append((children, content, spans[-1][1]))
+        first_list = first.name if first else None
         body.sections.append(Section(name, anchor, html, " ".join(contents), line))
-        # The items of the section's first list, as markdown-it-py's _items picks them.
-        lists = [node for node in nodes if node.name != "paragraph"]
-        first_list = lists[0].name if lists else None
-        items = [
-            (children, content, item_line)
-            for (children, _, node), content, item_line in zip(runs, contents, lines, strict=True)
-            if lists and node is lists[0]
-        ]
         if anchor == "how-to":
             if first_list != "ordered_list":
                 raise _Slow
@@ -562,6 +580,10 @@ def _fast_body(text: str, source: _Source, root) -> Body:
             if first_list != "bullet_list":
                 raise _Slow
             mistakes += items
+    # Any block the loops above did not see is somewhere the house shape has none (a nested
+    # list, a second paragraph in an item, a heading in a list).
+    if seen != blocks:
+        raise _Slow
     body.links = _place_links(links, spans)
     rendered = _inline_html([content for content, _ in cues] + [m for _, m, _ in mistakes])
     for (content, line), html in zip(cues, rendered[: len(cues)], strict=True):
