@@ -409,3 +409,19 @@ def test_no_page_asks_another_origin_for_anything(client, path):
                 continue  # a link to this site's own address, not a request
             assert not value.startswith(("http:", "https:", "//")), (tag, value)
     assert "@import" not in (page.find("style").get_text() if page.find("style") else "")
+
+
+def test_the_navigation_marks_the_page_shown(client):
+    # The header is rendered once per page kind and kept; each kind must get its own.
+    expected = {
+        "/exercises": "Exercises",
+        "/exercises/hinge-basic": "Exercises",
+        "/guides": "Guides",
+        "/assessments": "Assessments",
+        "/phases/beginner": "Programs",
+        "/": None,
+    }
+    for path, current in expected.items():
+        nav = soup(client.get(path)).select_one("nav[aria-label=Main]")
+        marked = [a.get_text(strip=True) for a in nav.select("a[aria-current=page]")]
+        assert marked == ([current] if current else []), path
