@@ -152,8 +152,8 @@ class _State:
 
 
 def _scan(content_dir: Path, state: _State | None) -> ContentScan:
-    if state is None:
-        return scan_content(Path(content_dir))
+    if state is None:  # a full build: the exercise files are hashed where they are parsed
+        return scan_content(Path(content_dir), leave_exercises=True)
     known = {path: (file_hash, stat) for path, (file_hash, stat, _) in state.files.items()}
     trusted_before = int(state.meta.get("scanned_ns", 0)) - STAT_MARGIN_NS
     return scan_content(Path(content_dir), known, trusted_before)

@@ -821,12 +821,30 @@ def content_files(root: Path) -> list[str]:
 
 @dataclass
 class ContentScan:
-    """A hash of each content file, and the content version made from them all."""
+    """A hash of each content file, and the content version made from them all.
 
-    version: str
+    A scan may leave the exercise files to whoever reads them anyway (see `scan_content`):
+    they are listed in `pending`, and `record` fills in each one's hash as it is read."""
+
     hashes: dict[str, str]  # "exercises/box-step.md" -> sha256 of the file's bytes
     stats: dict[str, str] = field(default_factory=dict)  # what os.stat said of each file
     started_ns: int = 0  # the clock when the scan began
+    pending: set[str] = field(default_factory=set)  # listed, not hashed yet
+
+    @property
+    def version(self) -> str:
+        """The content version: a hash of every file's path and hash, in a stable order."""
+        if self.pending:
+            raise RuntimeError(f"{len(self.pending)} content file(s) not hashed yet")
+        return hashlib.sha256(
+            "".join(f"{rel}\0{file_hash}\0" for rel, file_hash in self.hashes.items()).encode()
+        ).hexdigest()[:16]
+
+    def record(self, rel: str, file_hash: str, stat: str) -> None:
+        """Fill in the hash and stat of a pending file."""
+        if rel in self.pending:
+            self.hashes[rel], self.stats[rel] = file_hash, stat
+            self.pending.discard(rel)
 
     def exercise_slugs(self) -> set[str]:
         """Slugs of every exercise file, valid or not."""
@@ -834,7 +852,11 @@ class ContentScan:
 
 
 def scan_content(
-    root: Path, known: Mapping[str, tuple[str, str]] | None = None, trusted_before_ns: int = 0
+    root: Path,
+    known: Mapping[str, tuple[str, str]] | None = None,
+    trusted_before_ns: int = 0,
+    *,
+    leave_exercises: bool = False,
 ) -> ContentScan:
     """Hash every content file: the same content gives the same version on any machine, and
     the per-file hashes tell an incremental build which files changed.
@@ -843,29 +865,40 @@ def scan_content(
     whose size, inode, modification and change times are all still the same is not read
     again, provided its change time is older than *trusted_before_ns* (the start of that scan,
     less a margin): a file written in the same clock tick as that scan is always read.
+
+    With *leave_exercises*, exercise files are only listed: a full load reads every one of
+    them anyway, and hashes each where it reads it (`fingerprint`, on all cores).
     """
     started_ns = time.time_ns()
     known = known or {}
     # Plain strings, not pathlib: at ten thousand files pathlib's overhead is most of the scan.
     prefix = os.path.join(root, "")
-    hashes, stats = {}, {}
-    digest = hashlib.sha256()
+    scan = ContentScan({}, {}, started_ns)
     for rel in content_files(Path(root)):
-        try:
-            info = os.stat(prefix + rel)
-            stat = f"{info.st_size}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}"
-            previous = known.get(rel)
-            if previous and previous[1] == stat and info.st_ctime_ns < trusted_before_ns:
-                file_hash = previous[0]
-            else:
-                with open(prefix + rel, "rb") as handle:
-                    file_hash = hashlib.sha256(handle.read()).hexdigest()
-        except OSError:
-            file_hash, stat = "unreadable", ""
-        hashes[rel] = file_hash
-        stats[rel] = stat
-        digest.update(f"{rel}\0{file_hash}\0".encode())
-    return ContentScan(digest.hexdigest()[:16], hashes, stats, started_ns)
+        if leave_exercises and rel.startswith("exercises/"):
+            scan.hashes[rel], scan.stats[rel] = "", ""
+            scan.pending.add(rel)
+        else:
+            scan.hashes[rel], scan.stats[rel] = fingerprint(
+                prefix + rel, known.get(rel), trusted_before_ns
+            )
+    return scan
+
+
+def fingerprint(
+    path: str, known: tuple[str, str] | None = None, trusted_before_ns: int = 0
+) -> tuple[str, str]:
+    """The sha256 of a file's bytes and what os.stat said of it just before they were read;
+    the *known* (hash, stat) if the file is as it was then (see `scan_content`)."""
+    try:
+        info = os.stat(path)
+        stat = f"{info.st_size}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+        if known and known[1] == stat and info.st_ctime_ns < trusted_before_ns:
+            return known[0], stat
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest(), stat
+    except OSError:
+        return "unreadable", ""
 
 
 def content_version(root: Path) -> str:
@@ -905,47 +938,53 @@ class Sink:
 
 
 # One exercise read: the exercise itself, or (with a sink) its links and what the sink's
-# prepare made of it; None for a file with problems, then its problems.
-_Read = tuple[Exercise | ExerciseLinks | None, Any, list[Problem]]
+# prepare made of it; None for a file with problems; then its problems, and if asked for the
+# file's (path, hash, stat) for ContentScan.record.
+_Read = tuple[Exercise | ExerciseLinks | None, Any, list[Problem], tuple[str, str, str] | None]
 
 
 def _read_one(
-    path: Path,
+    path: str,
     root: Path,
     terms: dict[str, dict[str, Term]],
     prepare: Callable[[dict[str, dict[str, Term]], Exercise], Any] | None,
+    hashed: bool,
 ) -> _Read:
-    exercise, problems = read_exercise(path, root, terms)
+    # Hashed before it is read, as a scan would: if the file changes in between, its stat
+    # will differ next time and it is read again.
+    found = (f"exercises/{os.path.basename(path)}", *fingerprint(path)) if hashed else None
+    exercise, problems = read_exercise(Path(path), root, terms)
     if exercise is None or prepare is None:
-        return exercise, None, problems
-    return exercise.links(), prepare(terms, exercise), problems
+        return exercise, None, problems, found
+    return exercise.links(), prepare(terms, exercise), problems, found
 
 
-_reader: Callable[[Path], _Read] | None = None  # a worker process's _read_one, set at its start
+_reader: Callable[[str], _Read] | None = None  # a worker process's _read_one, set at its start
 
 
-def _start_worker(read: Callable[[Path], _Read]) -> None:
+def _start_worker(read: Callable[[str], _Read]) -> None:
     global _reader
     _reader = read
 
 
-def _read_in_worker(path: Path) -> _Read:
+def _read_in_worker(path: str) -> _Read:
     assert _reader is not None
     return _reader(path)
 
 
 @contextlib.contextmanager
 def _reading(
-    paths: list[Path],
+    paths: list[str],
     root: Path,
     terms: dict[str, dict[str, Term]],
     prepare: Callable[[dict[str, dict[str, Term]], Exercise], Any] | None,
+    hashed: bool,
 ) -> Iterator[Iterator[_Read]]:
     """Start reading every exercise file, on all cores when there are enough of them, and
     give the results in file order as they come (so the caller can store them while the
     rest are read, and do other work before it asks for the first). Each file is read on its
     own, so the work splits cleanly; links between files are checked after."""
-    read = functools.partial(_read_one, root=root, terms=terms, prepare=prepare)
+    read = functools.partial(_read_one, root=root, terms=terms, prepare=prepare, hashed=hashed)
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
         yield map(read, paths)
@@ -984,7 +1023,8 @@ def load_library(
     load fail.
     """
     with collector_paused():
-        return _load_library(Path(root), reuse or {}, scan or scan_content(root), sink)
+        scan = scan or scan_content(root, leave_exercises=True)
+        return _load_library(Path(root), reuse or {}, scan, sink)
 
 
 def _load_library(
@@ -994,10 +1034,11 @@ def _load_library(
     terms = read_taxonomy(root / "taxonomy.yml", problems)
 
     links: dict[str, ExerciseLinks] = {}
-    paths = []
+    paths = []  # plain strings: pathlib would cost a tenth of a second at ten thousand files
     shown = _display(root / "exercises")  # as _display would show each file, but cheaper
     shown = "" if shown == os.curdir else os.path.join(shown, "")
     absolute = os.path.join(os.path.abspath(root / "exercises"), "")
+    folder = os.path.join(root, "exercises", "")
     for name in _names(root / "exercises"):
         if name.endswith(".md"):
             stored = reuse.get(f"exercises/{name}")
@@ -1006,7 +1047,7 @@ def _load_library(
                     name[:-3], shown + name, absolute + name, stored[1]
                 )
             else:
-                paths.append(root / "exercises" / name)
+                paths.append(folder + name)
         elif not name.startswith("."):
             path = root / "exercises" / name
             problems.append(
@@ -1016,12 +1057,15 @@ def _load_library(
                     "only .md files belong in exercises/: rename it or move it out",
                 )
             )
-    with _reading(paths, root, terms, sink.prepare if sink else None) as results:
+    hashed = bool(scan.pending)
+    with _reading(paths, root, terms, sink.prepare if sink else None, hashed) as results:
         # Read the rest while other cores read the exercises.
         programs, guides, assessments = _read_the_rest(root, terms, problems)
         exercises: dict[str, Exercise] = {}
         read: list[str] = []
-        for found, prepared, file_problems in results:
+        for found, prepared, file_problems, fingerprinted in results:
+            if fingerprinted:
+                scan.record(*fingerprinted)
             problems.extend(file_problems)
             if isinstance(found, Exercise):
                 exercises[found.slug] = found
@@ -1035,6 +1079,8 @@ def _load_library(
         problems.append(
             Problem(_display(root / "exercises"), 1, "the exercises/ folder is missing")
         )
+    for rel in list(scan.pending):  # listed by the scan, gone before they could be read
+        scan.record(rel, *fingerprint(os.path.join(root, rel)))
 
     library = Library(
         terms, exercises, programs, guides, assessments, scan.version,
