@@ -337,3 +337,15 @@ def test_an_edit_of_the_same_size_right_after_a_build_is_seen(
     report = build_index(library_copy, indexed_copy)
     assert report.parsed == 1
     _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)
+
+
+def test_a_build_on_all_cores_equals_one_on_one(library_copy: Path, tmp_path: Path, monkeypatch):
+    from exercise_library import library
+
+    serial = build_index(library_copy, tmp_path / "serial.sqlite3", full=True)
+    # Worker processes even for six files, two at a time: rows and hashes made there.
+    monkeypatch.setattr(library, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(library, "CHUNK", 2)
+    parallel = build_index(library_copy, tmp_path / "parallel.sqlite3", full=True)
+    assert parallel.version == serial.version == content_version(library_copy)
+    assert _contents(parallel.path) == _contents(serial.path)
