@@ -95,6 +95,9 @@ FAST_BODIES = [
     + "\n## See [also](/exercises/box-step)\n\nThe [box step](/exercises/box-step).\n",
     BODY.replace("- Grip the floor.", "- Grip the floor\n  with `all` toes.\n\n- Stay *tall*."),
     BODY.replace("2. Hinge.", "2. Hinge\n   slowly, then [stand](/exercises/x).\n\n3. Stand."),
+    BODY.replace("## Cues\n", "## Cues\n\nThree of them.\n")
+    .replace("- Grip the floor.\n", "- Grip the floor.\n\nAnd more:\n\n* Breathe.\n")
+    .replace("- **The back rounds.**", "\n- **The back rounds.**"),
 ]
 
 

@@ -532,7 +532,8 @@ def _fast_body(text: str, source: _Source, root) -> Body:
         raise _Slow
     cues: list[tuple[str, int]] = []  # (Markdown, line) of each cue
     mistakes: list[tuple[list, str, int]] = []  # (inline nodes, Markdown, line) of each mistake
-    for (name, line, nodes), html in zip(groups, _section_html(text, len(groups)), strict=True):
+    section_html = _section_html(text, len(groups))
+    for name, line, nodes in groups:
         if not nodes:
             raise _Slow
         anchor = anchors.get(name) or slugify(name)
@@ -567,7 +568,7 @@ def _fast_body(text: str, source: _Source, root) -> Body:
                 if node is first:
                     items.append((children, content, spans[-1][1]))
         first_list = first.name if first else None
-        body.sections.append(Section(name, anchor, html, " ".join(contents), line))
+        body.sections.append(Section(name, anchor, "", " ".join(contents), line))
         if anchor == "how-to":
             if first_list != "ordered_list":
                 raise _Slow
@@ -585,26 +586,19 @@ def _fast_body(text: str, source: _Source, root) -> Body:
     if seen != blocks:
         raise _Slow
     body.links = _place_links(links, spans)
-    rendered = _inline_html([content for content, _ in cues] + [m for _, m, _ in mistakes])
-    for (content, line), html in zip(cues, rendered[: len(cues)], strict=True):
+    # Every html field holds markdown-it's output until here: clean the sections at once,
+    # then take each cue and mistake from the items of its section's list.
+    for section, html in zip(body.sections, _sanitize_all(section_html), strict=True):
+        section.html = html
+    cue_html = _list_items(body.sections[1].html, len(cues))
+    for (content, line), html in zip(cues, cue_html, strict=True):
         body.cues.append(Cue("cue-" + slugify(content), content, html, line))
-    for mistake, html in zip(mistakes, rendered[len(cues) :], strict=True):
+    mistake_html = _list_items(body.sections[2].html, len(mistakes))
+    for mistake, html in zip(mistakes, mistake_html, strict=True):
         body.mistakes.append(_fast_mistake(*mistake, html))
     for found in (body.cues, body.mistakes):
         if len({item.anchor for item in found}) != len(found):
             raise _Slow
-    # Until here every html field holds markdown-it's output: clean them all at once.
-    fragments = [section.html for section in body.sections]
-    fragments += [cue.html for cue in body.cues]
-    fragments += [mistake.html for mistake in body.mistakes]
-    cleaned = iter(_sanitize_all(fragments))
-    for item in (*body.sections, *body.cues):
-        item.html = next(cleaned)
-    for mistake in body.mistakes:
-        parts = _FIX_RE.split(next(cleaned), maxsplit=1)
-        if len(parts) != 2 or not parts[1].strip():
-            raise _Slow
-        mistake.html, mistake.fix_html = parts[0].strip(), parts[1].strip()
     return body
 
 
@@ -622,9 +616,25 @@ def _place_links(links: list[tuple[int, str]], spans: list[tuple[int, int]]) -> 
     return placed
 
 
+def _list_items(html: str, count: int) -> list[str]:
+    """The inner HTML of each item of the first bullet list in a section's clean HTML, where
+    *count* items are expected (a loose list's items without their paragraph tags). An item
+    cleaned inside its list comes out as it would alone: it is inline HTML, balanced."""
+    start = html.find("<ul>\n<li>")
+    end = html.find("</li>\n</ul>\n", start)
+    if start < 0 or end < 0:
+        raise _Slow
+    items = html[start + 9 : end].split("</li>\n<li>")
+    if all(item.startswith("\n<p>") and item.endswith("</p>\n") for item in items):
+        items = [item[4:-5] for item in items]
+    if len(items) != count or any("<li>" in item or "<p>" in item for item in items):
+        raise _Slow
+    return items
+
+
 def _fast_mistake(children: list, content: str, line: int, html: str) -> Mistake:
     """'**The mistake.** What happens. Fix: how to fix it.', as _read_mistakes reads it;
-    *html* is the item's inline HTML."""
+    *html* is the item's clean inline HTML."""
     strong = children[0]
     rest = children[1:]
     # markdown-it-py's reader drops whitespace-only text between later nodes: leave such
@@ -637,14 +647,14 @@ def _fast_mistake(children: list, content: str, line: int, html: str) -> Mistake
         raise _Slow
     title = "".join(node.meta.get("content", "") for node in strong.children).strip()
     _, closing, rest_html = html.partition("</strong>")
-    if not closing:
+    parts = _FIX_RE.split(rest_html, maxsplit=1)
+    if not closing or len(parts) != 2 or not parts[1].strip():
         raise _Slow
-    # html holds the unsanitized rest until _fast_body cleans it and splits off the fix.
     return Mistake(
         anchor="mistake-" + slugify(title),
         title=title,
-        html=rest_html,
-        fix_html="",
+        html=parts[0].strip(),
+        fix_html=parts[1].strip(),
         text=content,
         line=line,
     )
