@@ -206,8 +206,10 @@ def _build(
                 connection.exec_driver_sql("PRAGMA journal_mode=OFF")
                 connection.exec_driver_sql("PRAGMA synchronous=OFF")
                 connection.exec_driver_sql("PRAGMA locking_mode=EXCLUSIVE")
-                # Room for the whole index of ten thousand exercises in memory.
-                connection.exec_driver_sql("PRAGMA cache_size=-262144")
+                # Room for the pages a build keeps going back to (the ends of the tables, the
+                # search index's pending terms), not the whole file: past this, pages go to
+                # the file while other cores still parse, instead of all at the commit.
+                connection.exec_driver_sql("PRAGMA cache_size=-32768")
                 if previous is None:
                     library = _write(connection, content_dir, scan)
                     removed = 0
