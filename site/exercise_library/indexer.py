@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the schema or the rows written for the same content change: an index of another
 # format is rebuilt in full instead of patched.
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 # Past this share of changed exercise files, patching saves nothing over a full build.
 INCREMENTAL_UP_TO = 0.25
 # A file changed less than this before the last scan began is read again even if os.stat
@@ -123,7 +123,8 @@ class _State:
     """What the index in place says about the content it was built from."""
 
     meta: dict[str, str]
-    files: dict[str, tuple[str, str, list | None]]  # path -> (hash, stat, decoded links)
+    files: dict[str, tuple[str, str]]  # path -> (hash, stat)
+    stored_links: list[tuple[str, str]]  # (path, ExerciseLinks.to_json) of each exercise
 
     @classmethod
     def read(cls, index_path: Path) -> _State | None:
@@ -142,21 +143,25 @@ class _State:
             connection.close()
         except sqlite3.Error:
             return None
+        files = {path: (file_hash, stat) for path, file_hash, stat, _ in rows}
+        return cls(meta, files, [(path, links) for path, _, _, links in rows if links])
+
+    def decoded_links(self) -> dict[str, tuple[str, list]]:
+        """Each exercise file's stored hash and links, decoded: only a build needs them."""
         # One json.loads for every file: ten thousand small ones cost six times as much.
-        decoded = json.loads("[" + ",".join(links or "null" for *_, links in rows) + "]")
-        files = {
-            path: (file_hash, stat, links)
-            for (path, file_hash, stat, _), links in zip(rows, decoded, strict=True)
+        decoded = json.loads("[" + ",".join(links for _, links in self.stored_links) + "]")
+        files = self.files
+        return {
+            path: (files[path][0], links)
+            for (path, _), links in zip(self.stored_links, decoded, strict=True)
         }
-        return cls(meta, files)
 
 
 def _scan(content_dir: Path, state: _State | None) -> ContentScan:
     if state is None:  # a full build: the exercise files are hashed where they are parsed
         return scan_content(Path(content_dir), leave_exercises=True)
-    known = {path: (file_hash, stat) for path, (file_hash, stat, _) in state.files.items()}
     trusted_before = int(state.meta.get("scanned_ns", 0)) - STAT_MARGIN_NS
-    return scan_content(Path(content_dir), known, trusted_before)
+    return scan_content(Path(content_dir), state.files, trusted_before)
 
 
 def _reuse(state: _State | None, scan: ContentScan, full: bool) -> tuple[dict | None, str]:
@@ -173,11 +178,7 @@ def _reuse(state: _State | None, scan: ContentScan, full: bool) -> tuple[dict | 
     changed = sum(1 for rel in exercise_files if stored.get(rel, ("",))[0] != scan.hashes.get(rel))
     if changed > max(50, INCREMENTAL_UP_TO * len(exercise_files)):
         return None, f"{changed} exercise files changed"
-    return {
-        rel: (file_hash, links)
-        for rel, (file_hash, _, links) in stored.items()
-        if links is not None
-    }, ""
+    return state.decoded_links(), ""
 
 
 def _build(
@@ -332,7 +333,7 @@ def _patch(connection: Connection, library: Library, scan: ContentScan, state: _
     changed = [
         rel
         for rel, file_hash in library.hashes.items()
-        if state.files.get(rel, ("", ""))[:2] != (file_hash, scan.stats[rel])
+        if state.files.get(rel) != (file_hash, scan.stats[rel])
     ]
     gone = [(rel,) for rel in state.files if rel not in library.hashes]
     _many(connection, "DELETE FROM source_file WHERE path = ?", [*gone, *((r,) for r in changed)])

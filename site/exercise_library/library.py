@@ -64,7 +64,6 @@ class Dose:
 class LadderStep:
     exercise: str
     when: str
-    where: tuple[str | int, ...]  # its place in the YAML, turned into a line only when reported
     when_html: str = ""
 
 
@@ -97,8 +96,8 @@ class Exercise:
         """What the checks across files need to know about this exercise."""
         return ExerciseLinks(
             slug=self.slug, path=self.path, source=self.source, aliases=self.aliases,
-            progressions=[(s.exercise, s.where) for s in self.progressions],
-            regressions=[(s.exercise, s.where) for s in self.regressions],
+            progressions=[s.exercise for s in self.progressions],
+            regressions=[s.exercise for s in self.regressions],
             body_links=self.body.links, body_first_line=self.body_first_line,
         )  # fmt: skip
 
@@ -113,14 +112,20 @@ class ExerciseLinks:
     path: str
     source: str
     aliases: list[str]
-    progressions: list[tuple[str, tuple[str | int, ...]]]  # (target slug, place in the YAML)
-    regressions: list[tuple[str, tuple[str | int, ...]]]
+    # Target slugs. A file with a problem is never stored, so every step of a stored ladder
+    # was valid: the nth is at (direction, n, "exercise") in the YAML.
+    progressions: list[str]
+    regressions: list[str]
     body_links: list[tuple[str, int]]  # (href, 0-based body line)
     body_first_line: int
 
     def line(self, where: tuple[str | int, ...]) -> int:
         """The file line of a front-matter value (reading the file again: errors only)."""
         return line_in_file(self.source, where)
+
+    def ladder_line(self, direction: str, index: int) -> int:
+        """The file line of the *index*th step of the ladder *direction*."""
+        return self.line((direction, index, "exercise"))
 
     def to_json(self) -> str:
         """The stored form: JSON, so an index never holds pickled code objects."""
@@ -132,8 +137,8 @@ class ExerciseLinks:
 
     @classmethod
     def from_stored(cls, slug: str, path: str, source: str, stored: list) -> ExerciseLinks:
-        """Rebuild from `to_json`'s list once decoded (pairs and places come back as lists,
-        which every reader treats as it does tuples)."""
+        """Rebuild from `to_json`'s list once decoded (pairs come back as lists, which every
+        reader treats as it does tuples)."""
         return cls(slug, path, source, *stored)
 
 
@@ -611,7 +616,7 @@ def read_exercise(
             target = check.text(step, "exercise", where)
             when = check.text(step, "when", where)
             if target is not None and when is not None:
-                steps.append(LadderStep(target, when, (*where, "exercise")))
+                steps.append(LadderStep(target, when))
         ladders[direction] = steps
     every_step = [*ladders["progressions"], *ladders["regressions"]]
     for step, html in zip(
@@ -1193,12 +1198,12 @@ def check_links(library: Library, root: Path) -> list[Problem]:
 
     for exercise in library.links.values():
         for direction in ("progressions", "regressions"):
-            for target, where in getattr(exercise, direction):
+            for index, target in enumerate(getattr(exercise, direction)):
                 if target == exercise.slug:
                     problems.append(
                         Problem(
                             exercise.path,
-                            exercise.line(where),
+                            exercise.ladder_line(direction, index),
                             f"'{exercise.slug}' lists itself in {direction}: link a different exercise",
                         )
                     )
@@ -1207,7 +1212,11 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                     if target in owners:
                         hint = f"'{target}' is a former slug: link '{owners[target]}' instead"
                     problems.append(
-                        Problem(exercise.path, exercise.line(where), f"{direction}: {hint}")
+                        Problem(
+                            exercise.path,
+                            exercise.ladder_line(direction, index),
+                            f"{direction}: {hint}",
+                        )
                     )
         if exercise.body_links:
             problems.extend(
@@ -1293,7 +1302,7 @@ def _check_cycles(library: Library, starts: Iterable[str] | None = None) -> list
 
     def visit(slug: str, trail: list[str]) -> None:
         state[slug] = 1
-        for target, _ in graph[slug].progressions:
+        for target in graph[slug].progressions:
             if state.get(target) == 1:
                 loop = (
                     [*trail[trail.index(target) :], slug, target]
@@ -1304,9 +1313,7 @@ def _check_cycles(library: Library, starts: Iterable[str] | None = None) -> list
                 if key not in reported:
                     reported.add(key)
                     exercise = library.links[slug]
-                    line = next(
-                        exercise.line(where) for to, where in exercise.progressions if to == target
-                    )
+                    line = exercise.ladder_line("progressions", exercise.progressions.index(target))
                     problems.append(
                         Problem(
                             exercise.path,
