@@ -1174,6 +1174,7 @@ def check_links(library: Library, root: Path) -> list[Problem]:
         "families": library.terms["family"].keys(),
     }
     owners: dict[str, str] = {}
+    body_links = _BodyLinks(targets, owners)  # owners is complete before it is first asked
     for exercise in library.links.values():
         for index, alias in enumerate(exercise.aliases):
             where = ("aliases", index)  # a line only if there is something to report
@@ -1197,32 +1198,13 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                 owners[alias] = exercise.slug
 
     for exercise in library.links.values():
-        for direction in ("progressions", "regressions"):
-            for index, target in enumerate(getattr(exercise, direction)):
-                if target == exercise.slug:
-                    problems.append(
-                        Problem(
-                            exercise.path,
-                            exercise.ladder_line(direction, index),
-                            f"'{exercise.slug}' lists itself in {direction}: link a different exercise",
-                        )
-                    )
-                elif target not in files:
-                    hint = unknown_message("exercise", target, sorted(files))
-                    if target in owners:
-                        hint = f"'{target}' is a former slug: link '{owners[target]}' instead"
-                    problems.append(
-                        Problem(
-                            exercise.path,
-                            exercise.ladder_line(direction, index),
-                            f"{direction}: {hint}",
-                        )
-                    )
+        slug, ladder = exercise.slug, (*exercise.progressions, *exercise.regressions)
+        # Almost every ladder is fine: look step by step only at one that is not.
+        if ladder and (slug in ladder or not files.issuperset(ladder)):
+            problems.extend(_check_ladder(exercise, files, owners))
         if exercise.body_links:
             problems.extend(
-                _check_body_links(
-                    exercise.path, exercise.body_links, exercise.body_first_line, targets, owners
-                )
+                body_links.check(exercise.path, exercise.body_links, exercise.body_first_line)
             )
     # A new loop must run through an exercise that was read again: the others keep the
     # ladders of the last clean load, which had no loop. So look from those first, and walk
@@ -1230,7 +1212,42 @@ def check_links(library: Library, root: Path) -> list[Problem]:
     if len(library.read) == len(library.links) or _check_cycles(library, library.read):
         problems.extend(_check_cycles(library))
     problems.extend(_check_published(root, files, owners))
+    problems.extend(_check_programs_and_guides(library, root, files, body_links))
+    return problems
 
+
+def _check_ladder(
+    exercise: ExerciseLinks, files: set[str], owners: dict[str, str]
+) -> list[Problem]:
+    problems = []
+    for direction in ("progressions", "regressions"):
+        for index, target in enumerate(getattr(exercise, direction)):
+            if target == exercise.slug:
+                problems.append(
+                    Problem(
+                        exercise.path,
+                        exercise.ladder_line(direction, index),
+                        f"'{exercise.slug}' lists itself in {direction}: link a different exercise",
+                    )
+                )
+            elif target not in files:
+                hint = unknown_message("exercise", target, sorted(files))
+                if target in owners:
+                    hint = f"'{target}' is a former slug: link '{owners[target]}' instead"
+                problems.append(
+                    Problem(
+                        exercise.path,
+                        exercise.ladder_line(direction, index),
+                        f"{direction}: {hint}",
+                    )
+                )
+    return problems
+
+
+def _check_programs_and_guides(
+    library: Library, root: Path, files: set[str], body_links: _BodyLinks
+) -> list[Problem]:
+    problems = []
     for program in library.programs.values():
         for session in program.sessions:
             for item in session.items:
@@ -1242,15 +1259,9 @@ def check_links(library: Library, root: Path) -> list[Problem]:
                             unknown_message("exercise", item.exercise, sorted(files)),
                         )
                     )
-        problems.extend(
-            _check_body_links(
-                program.path, program.body.links, program.body_first_line, targets, owners
-            )
-        )
+        problems.extend(body_links.check(program.path, program.body.links, program.body_first_line))
     for guide in library.guides.values():
-        problems.extend(
-            _check_body_links(guide.path, guide.body.links, guide.body_first_line, targets, owners)
-        )
+        problems.extend(body_links.check(guide.path, guide.body.links, guide.body_first_line))
     for assessment in library.assessments:
         if assessment.exercise not in files:
             problems.append(
@@ -1263,33 +1274,44 @@ def check_links(library: Library, root: Path) -> list[Problem]:
     return problems
 
 
-def _check_body_links(
-    path: str,
-    links: list[tuple[str, int]],
-    first_line: int,
-    targets: dict[str, Collection[str]],
-    owners: dict[str, str],
-) -> list[Problem]:
-    problems = []
-    for href, line in links:
+class _BodyLinks:
+    """Checks the site links in bodies against what exists (*targets*: route -> slugs) and
+    the former slugs (*owners*: alias -> exercise). The same links recur in thousands of
+    files, so each distinct one is judged once."""
+
+    def __init__(self, targets: dict[str, Collection[str]], owners: dict[str, str]):
+        self.targets = targets
+        self.owners = owners
+        self.verdicts: dict[str, str | None] = {}  # href -> what is wrong with it, if anything
+
+    def check(self, path: str, links: list[tuple[str, int]], first_line: int) -> list[Problem]:
+        """The problems of the *links* (href, 0-based body line) of the file at *path*."""
+        problems = []
+        for href, line in links:
+            try:
+                message = self.verdicts[href]
+            except KeyError:
+                message = self.verdicts[href] = self._verdict(href)
+            if message is not None:
+                problems.append(Problem(path, first_line + line, message))
+        return problems
+
+    def _verdict(self, href: str) -> str | None:
         if not href.startswith("/"):
-            continue
+            return None
+        targets, owners = self.targets, self.owners
         route, _, rest = href.split("#")[0].split("?")[0].strip("/").partition("/")
         if route in targets and rest and rest not in targets[route]:
             if route == "exercises" and rest in owners:
-                message = f"link to a former slug '{href}': link /exercises/{owners[rest]} instead"
-            else:
-                message = "broken link: " + unknown_message(
-                    route.rstrip("s") if route != "equipment" else route,
-                    rest,
-                    sorted(targets[route]),
-                )
-            problems.append(Problem(path, first_line + line, message))
-        elif route not in targets and route not in ("assessments", "exercises", ""):
-            problems.append(
-                Problem(path, first_line + line, f"broken link '{href}': no such page on this site")
+                return f"link to a former slug '{href}': link /exercises/{owners[rest]} instead"
+            return "broken link: " + unknown_message(
+                route.rstrip("s") if route != "equipment" else route,
+                rest,
+                sorted(targets[route]),
             )
-    return problems
+        if route not in targets and route not in ("assessments", "exercises", ""):
+            return f"broken link '{href}': no such page on this site"
+        return None
 
 
 def _check_cycles(library: Library, starts: Iterable[str] | None = None) -> list[Problem]:
