@@ -174,9 +174,13 @@ def _reuse(state: _State | None, scan: ContentScan, full: bool) -> tuple[dict | 
     stored = state.files
     if stored.get("taxonomy.yml", ("",))[0] != scan.hashes.get("taxonomy.yml"):
         return None, "taxonomy.yml changed"
-    exercise_files = {rel for rel in (*stored, *scan.hashes) if rel.startswith("exercises/")}
-    changed = sum(1 for rel in exercise_files if stored.get(rel, ("",))[0] != scan.hashes.get(rel))
-    if changed > max(50, INCREMENTAL_UP_TO * len(exercise_files)):
+    gone = [rel for rel in stored.keys() - scan.hashes.keys() if rel.startswith("exercises/")]
+    changed = len(gone) + sum(
+        1
+        for rel in scan.changed
+        if rel.startswith("exercises/") and stored.get(rel, ("",))[0] != scan.hashes[rel]
+    )
+    if changed > max(50, INCREMENTAL_UP_TO * (len(scan.exercise_slugs()) + len(gone))):
         return None, f"{changed} exercise files changed"
     return state.decoded_links(), ""
 
@@ -303,12 +307,29 @@ def _patch(connection: Connection, library: Library, scan: ContentScan, state: _
     re-read exercises, write the re-read ones (keeping their ids) and the added ones (with new
     ids), rewrite programs, guides and assessments, the changed source records and the meta.
     Returns how many exercises were removed."""
+    cursor = connection.connection.driver_connection.cursor()
     term_ids = {
         (kind, slug): term_id
-        for term_id, kind, slug in connection.exec_driver_sql("SELECT id, kind, slug FROM term")
+        for term_id, kind, slug in cursor.execute("SELECT id, kind, slug FROM term")
     }
-    old_ids = dict(connection.exec_driver_sql("SELECT slug, id FROM exercise").all())
-    removed = [slug for slug in old_ids if slug not in library.links]
+    # The files the last build indexed and that are gone: every file was valid then and is
+    # now, so these are exactly the exercises to remove.
+    gone = sorted(state.files.keys() - scan.hashes.keys())
+    removed = [rel[10:-3] for rel in gone if rel.startswith("exercises/")]
+    # Only the ids the rows to write refer to, whatever the size of the library.
+    wanted = {*removed, *library.exercises}
+    for exercise in library.exercises.values():
+        wanted.update(step.exercise for step in (*exercise.progressions, *exercise.regressions))
+    for program in library.programs.values():
+        wanted.update(item.exercise for session in program.sessions for item in session.items)
+    wanted.update(assessment.exercise for assessment in library.assessments)
+    old_ids = dict(
+        cursor.execute(
+            "SELECT slug, id FROM exercise WHERE slug IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(wanted)),),
+        )
+    )
+    next_id = cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM exercise").fetchone()[0]
     dropped = [(old_ids[slug],) for slug in (*removed, *library.exercises) if slug in old_ids]
     for model in EXERCISE_TABLES:
         _many(connection, f"DELETE FROM {model.__tablename__} WHERE exercise_id = ?", dropped)
@@ -317,8 +338,7 @@ def _patch(connection: Connection, library: Library, scan: ContentScan, state: _
     for model in WHOLE_TABLES:
         connection.exec_driver_sql(f"DELETE FROM {model.__tablename__}")
 
-    exercise_ids = {slug: old_ids[slug] for slug in library.links if slug in old_ids}
-    next_id = max(old_ids.values(), default=0) + 1
+    exercise_ids = {slug: old_id for slug, old_id in old_ids.items() if slug not in removed}
     for slug in sorted(library.exercises):
         if slug not in exercise_ids:
             exercise_ids[slug] = next_id
@@ -330,13 +350,8 @@ def _patch(connection: Connection, library: Library, scan: ContentScan, state: _
     writer.flush()
     _write_programs(connection, library, term_ids, exercise_ids)
 
-    changed = [
-        rel
-        for rel, file_hash in library.hashes.items()
-        if state.files.get(rel) != (file_hash, scan.stats[rel])
-    ]
-    gone = [(rel,) for rel in state.files if rel not in library.hashes]
-    _many(connection, "DELETE FROM source_file WHERE path = ?", [*gone, *((r,) for r in changed)])
+    changed = sorted(scan.changed)
+    _many(connection, "DELETE FROM source_file WHERE path = ?", [(rel,) for rel in gone + changed])
     _write_sources(connection, library, scan, changed)
     connection.exec_driver_sql("DELETE FROM meta")
     _write_meta(connection, library, scan)

@@ -835,6 +835,7 @@ class ContentScan:
     stats: dict[str, str] = field(default_factory=dict)  # what os.stat said of each file
     started_ns: int = 0  # the clock when the scan began
     pending: set[str] = field(default_factory=set)  # listed, not hashed yet
+    changed: list[str] = field(default_factory=list)  # hash or stat not as *known* said
 
     @property
     def version(self) -> str:
@@ -884,9 +885,11 @@ def scan_content(
             scan.hashes[rel], scan.stats[rel] = "", ""
             scan.pending.add(rel)
         else:
-            scan.hashes[rel], scan.stats[rel] = fingerprint(
-                prefix + rel, known.get(rel), trusted_before_ns
-            )
+            previous = known.get(rel)
+            found = fingerprint(prefix + rel, previous, trusted_before_ns)
+            scan.hashes[rel], scan.stats[rel] = found
+            if found != previous:
+                scan.changed.append(rel)
     return scan
 
 
