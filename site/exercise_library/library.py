@@ -102,7 +102,7 @@ class Exercise:
         )  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)  # ten thousand of them are made on every incremental build
 class ExerciseLinks:
     """The part of an exercise that other files depend on: its aliases, its ladder and the
     links in its body. The incremental build keeps this per file in the index, so the checks
@@ -816,11 +816,15 @@ def _names(folder: Path) -> list[str]:
         return []
 
 
-def content_files(root: Path) -> list[str]:
-    """Every file that makes up the content, as paths relative to *root*, in a stable order."""
+def content_files(root: Path, listing: dict[str, list[str]] | None = None) -> list[str]:
+    """Every file that makes up the content, as paths relative to *root*, in a stable order.
+    *listing*, if given, receives each content folder's entries (all of them, sorted)."""
     files = [name for name in SINGLE_FILES if os.path.lexists(root / name)]
     for folder in CONTENT_FOLDERS:
-        files.extend(f"{folder}/{name}" for name in _names(root / folder) if name.endswith(".md"))
+        names = _names(root / folder)
+        if listing is not None:
+            listing[folder] = names
+        files.extend(f"{folder}/{name}" for name in names if name.endswith(".md"))
     return files
 
 
@@ -836,6 +840,8 @@ class ContentScan:
     started_ns: int = 0  # the clock when the scan began
     pending: set[str] = field(default_factory=set)  # listed, not hashed yet
     changed: list[str] = field(default_factory=list)  # hash or stat not as *known* said
+    # Each content folder's entries as the scan listed them, so a load reads what was hashed.
+    listing: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -880,7 +886,7 @@ def scan_content(
     # Plain strings, not pathlib: at ten thousand files pathlib's overhead is most of the scan.
     prefix = os.path.join(root, "")
     scan = ContentScan({}, {}, started_ns)
-    for rel in content_files(Path(root)):
+    for rel in content_files(Path(root), scan.listing):
         if leave_exercises and rel.startswith("exercises/"):
             scan.hashes[rel], scan.stats[rel] = "", ""
             scan.pending.add(rel)
@@ -1047,12 +1053,15 @@ def _load_library(
     shown = "" if shown == os.curdir else os.path.join(shown, "")
     absolute = os.path.join(os.path.abspath(root / "exercises"), "")
     folder = os.path.join(root, "exercises", "")
-    for name in _names(root / "exercises"):
+    hashes = scan.hashes
+    for name in scan.listing["exercises"]:
         if name.endswith(".md"):
-            stored = reuse.get(f"exercises/{name}")
-            if stored is not None and stored[0] == scan.hashes.get(f"exercises/{name}"):
-                links[name[:-3]] = ExerciseLinks.from_stored(
-                    name[:-3], shown + name, absolute + name, stored[1]
+            rel = "exercises/" + name
+            stored = reuse.get(rel)
+            if stored is not None and stored[0] == hashes.get(rel):
+                slug = name[:-3]
+                links[slug] = ExerciseLinks.from_stored(
+                    slug, shown + name, absolute + name, stored[1]
                 )
             else:
                 paths.append(folder + name)
