@@ -61,10 +61,11 @@ def home():
 
 
 @bp.app_template_global()
-def library_url(args: dict[str, list[str] | str]) -> str:
+def library_url(args: dict[str, list[str] | str], base: str | None = None) -> str:
     """/exercises with *args* (as Filters.to_args() gives them): the address url_for would
-    give, built without the routing map, since a list page carries dozens of these links."""
-    base = page_url("pages.exercise_list")
+    give, built without the routing map, since a list page carries dozens of these links.
+    *base*, the address of /exercises itself, spares the lookup to a caller making many."""
+    base = base or page_url("pages.exercise_list")
     pairs = queries.query_pairs(args)
     if not pairs:
         return base
@@ -331,12 +332,13 @@ def muscle_filter_map(filters: queries.Filters) -> Markup:
         pieces = tuple(html.split(_LINK_HOLE))
         kept.put(version, key, pieces)
     links: dict[str, Markup] = {}
+    base = page_url("pages.exercise_list")
     html = []
     for place, piece in enumerate(pieces):
         if place % 2:
             link = links.get(piece)
             if link is None:
-                link = links[piece] = escape(library_url(filters.toggled("muscle", piece)))
+                link = links[piece] = escape(library_url(filters.toggled("muscle", piece), base))
             piece = link
         html.append(piece)
     return Markup("").join(html)
