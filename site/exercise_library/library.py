@@ -409,11 +409,27 @@ def read_dose(
 # -- reading files -------------------------------------------------------------------------
 
 
-def _display(path: Path) -> str:
+def _display(path: Path | str) -> str:
+    """*path* as problems show it: relative to the working directory."""
+    folder, name = os.path.split(path)
+    return _prefixes(folder or os.curdir, os.getcwd())[0] + name
+
+
+def _absolute(path: Path | str) -> str:
+    folder, name = os.path.split(path)
+    return _prefixes(folder or os.curdir, os.getcwd())[1] + name
+
+
+@functools.lru_cache(maxsize=64)
+def _prefixes(folder: str, cwd: str) -> tuple[str, str]:
+    """How a file in *folder* is shown (relative to *cwd*) and its absolute path, each as
+    what goes before the file's name: worked out once per folder, not for every file."""
     try:
-        return os.path.relpath(path)
+        shown = os.path.relpath(folder, cwd)
     except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
+        shown = folder
+    shown = "" if shown == os.curdir else os.path.join(shown, "")
+    return shown, os.path.join(os.path.normpath(os.path.join(cwd, folder)), "")
 
 
 def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
@@ -655,7 +671,7 @@ def read_exercise(
             slug=slug, path=shown, title=title, summary=summary, family=family_slug,
             phases=phases, equipment=equipment, primary=primary, secondary=secondary,
             dosage=dosage, progressions=ladders["progressions"], regressions=ladders["regressions"],
-            also_known_as=also_known_as, aliases=aliases, body=body, source=os.path.abspath(path),
+            also_known_as=also_known_as, aliases=aliases, body=body, source=_absolute(path),
             body_first_line=document.body_first_line, updated=updated,
         ),
         problems,
@@ -1049,10 +1065,8 @@ def _load_library(
 
     links: dict[str, ExerciseLinks] = {}
     paths = []  # plain strings: pathlib would cost a tenth of a second at ten thousand files
-    shown = _display(root / "exercises")  # as _display would show each file, but cheaper
-    shown = "" if shown == os.curdir else os.path.join(shown, "")
-    absolute = os.path.join(os.path.abspath(root / "exercises"), "")
     folder = os.path.join(root, "exercises", "")
+    shown, absolute = _prefixes(os.path.join(root, "exercises"), os.getcwd())
     hashes = scan.hashes
     for name in scan.listing["exercises"]:
         if name.endswith(".md"):
