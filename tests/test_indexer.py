@@ -69,7 +69,7 @@ def test_a_failed_check_leaves_the_old_index_byte_for_byte(library_copy: Path, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "index.sqlite3"]
 
 
-@pytest.mark.parametrize("step", ["_write", "_patch"])
+@pytest.mark.parametrize("step", ["_write", "_copy", "_patch"])
 def test_a_crash_during_the_build_leaves_the_old_index(
     step, library_copy: Path, tmp_path: Path, monkeypatch
 ):

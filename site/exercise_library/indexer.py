@@ -16,6 +16,7 @@ or so many files changed that starting afresh is as quick.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import json
 import logging
@@ -164,16 +165,15 @@ def _scan(content_dir: Path, state: _State | None) -> ContentScan:
     return scan_content(Path(content_dir), state.files, trusted_before)
 
 
-def _reuse(state: _State | None, scan: ContentScan, full: bool) -> tuple[dict | None, str]:
-    """What `load_library(reuse=...)` may take from the index in place, or None and why the
-    build must be full."""
+def _why_full(state: _State | None, scan: ContentScan, full: bool) -> str:
+    """Why the build must start from nothing, or "" if the index in place can be patched."""
     if full:
-        return None, "asked for"
+        return "asked for"
     if state is None:
-        return None, "no index of this format in place (or none at all)"
+        return "no index of this format in place (or none at all)"
     stored = state.files
     if stored.get("taxonomy.yml", ("",))[0] != scan.hashes.get("taxonomy.yml"):
-        return None, "taxonomy.yml changed"
+        return "taxonomy.yml changed"
     gone = [rel for rel in stored.keys() - scan.hashes.keys() if rel.startswith("exercises/")]
     changed = len(gone) + sum(
         1
@@ -181,8 +181,8 @@ def _reuse(state: _State | None, scan: ContentScan, full: bool) -> tuple[dict | 
         if rel.startswith("exercises/") and stored.get(rel, ("",))[0] != scan.hashes[rel]
     )
     if changed > max(50, INCREMENTAL_UP_TO * (len(scan.exercise_slugs()) + len(gone))):
-        return None, f"{changed} exercise files changed"
-    return state.decoded_links(), ""
+        return f"{changed} exercise files changed"
+    return ""
 
 
 def _build(
@@ -193,17 +193,23 @@ def _build(
     full: bool,
     started: float,
 ) -> BuildReport:
-    previous, reason = _reuse(state, scan, full)
-    if previous is not None:
-        library, problems = load_library(content_dir, reuse=previous, scan=scan)
-        if problems:
-            raise ContentError(problems)
+    reason = _why_full(state, scan, full)
     index_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=index_path.parent)
     os.close(handle)
     try:
-        if previous is not None:
-            shutil.copyfile(index_path, temporary)
+        if state is not None and not reason:
+            # The kernel copies the index and writes the copy to disk on another thread
+            # while this one checks the content: at the end only the pages the patch
+            # changed are left to sync.
+            with concurrent.futures.ThreadPoolExecutor(1) as copier:
+                copied = copier.submit(_copy, index_path, Path(temporary))
+                library, problems = load_library(
+                    content_dir, reuse=state.decoded_links(), scan=scan
+                )
+                copied.result()
+            if problems:
+                raise ContentError(problems)
         engine = create_engine(f"sqlite:///{temporary}")
         try:
             with engine.connect() as connection:
@@ -215,13 +221,13 @@ def _build(
                 # search index's pending terms), not the whole file: past this, pages go to
                 # the file while other cores still parse, instead of all at the commit.
                 connection.exec_driver_sql("PRAGMA cache_size=-32768")
-                if previous is None:
+                if reason:
                     library = _write(connection, content_dir, scan)
                     removed = 0
                 else:
                     removed = _patch(connection, library, scan, state)
                 connection.commit()
-                if previous is None:
+                if reason:
                     # Not after a patch: its lookups by exercise_id would make optimize
                     # record planner statistics a full build of the same content lacks.
                     connection.exec_driver_sql("PRAGMA optimize")
@@ -235,11 +241,15 @@ def _build(
         raise
     report = BuildReport(
         len(library.links), library.version, time.perf_counter() - started, index_path,
-        incremental=previous is not None, parsed=len(library.read), removed=removed,
-        reason=reason,
+        incremental=not reason, parsed=len(library.read), removed=removed, reason=reason,
     )  # fmt: skip
     log.info("indexed %s", report.describe())
     return report
+
+
+def _copy(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
+    _fsync(target)
 
 
 def _fsync(path: Path) -> None:
