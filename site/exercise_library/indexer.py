@@ -17,6 +17,7 @@ or so many files changed that starting afresh is as quick.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime
 import json
 import logging
@@ -24,8 +25,9 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,10 +221,12 @@ def _build(
                 connection.exec_driver_sql("PRAGMA locking_mode=EXCLUSIVE")
                 # Room for the pages a build keeps going back to (the ends of the tables, the
                 # search index's pending terms), not the whole file: past this, pages go to
-                # the file while other cores still parse, instead of all at the commit.
-                connection.exec_driver_sql("PRAGMA cache_size=-32768")
+                # the file (and, in a full build, to disk: _syncing) while other cores still
+                # parse, so the commit and the final sync have little left to write.
+                connection.exec_driver_sql("PRAGMA cache_size=-8192")
                 if reason:
-                    library = _write(connection, content_dir, scan)
+                    with _syncing(Path(temporary)):
+                        library = _write(connection, content_dir, scan)
                     removed = 0
                 else:
                     removed = _patch(connection, library, scan, state)
@@ -245,6 +249,28 @@ def _build(
     )  # fmt: skip
     log.info("indexed %s", report.describe())
     return report
+
+
+@contextlib.contextmanager
+def _syncing(path: Path, every: float = 0.5) -> Iterator[None]:
+    """Sync *path* to disk every *every* seconds on another thread while the body runs: the
+    pages of a full build reach the file as it goes (see cache_size), so the sync that makes
+    it durable at the end is left with the last of them, not the whole file."""
+    stop = threading.Event()
+    descriptor = os.open(path, os.O_RDONLY)
+
+    def sync() -> None:
+        while not stop.wait(every):
+            os.fdatasync(descriptor)
+
+    syncer = threading.Thread(target=sync, name="index-sync", daemon=True)
+    syncer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        syncer.join()
+        os.close(descriptor)
 
 
 def _copy(source: Path, target: Path) -> None:
