@@ -352,6 +352,7 @@ def _patch(connection: Connection, library: Library, scan: ContentScan, state: _
     # now, so these are exactly the exercises to remove.
     gone = sorted(state.files.keys() - scan.hashes.keys())
     removed = [rel[10:-3] for rel in gone if rel.startswith("exercises/")]
+    gone_slugs = set(removed)
     # Only the ids the rows to write refer to, whatever the size of the library.
     wanted = {*removed, *library.exercises}
     for exercise in library.exercises.values():
@@ -374,7 +375,7 @@ def _patch(connection: Connection, library: Library, scan: ContentScan, state: _
     for model in WHOLE_TABLES:
         connection.exec_driver_sql(f"DELETE FROM {model.__tablename__}")
 
-    exercise_ids = {slug: old_id for slug, old_id in old_ids.items() if slug not in removed}
+    exercise_ids = {slug: old_id for slug, old_id in old_ids.items() if slug not in gone_slugs}
     for slug in sorted(library.exercises):
         if slug not in exercise_ids:
             exercise_ids[slug] = next_id
