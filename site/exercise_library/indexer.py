@@ -17,7 +17,6 @@ or so many files changed that starting afresh is as quick.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import datetime
 import json
 import logging
@@ -25,9 +24,8 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +36,7 @@ from .db import db
 from .frontmatter import Problem
 from .fts import FTS_COLUMNS
 from .library import (
+    PARALLEL_FROM,
     ContentScan,
     Dose,
     Exercise,
@@ -167,24 +166,26 @@ def _scan(content_dir: Path, state: _State | None) -> ContentScan:
     return scan_content(Path(content_dir), state.files, trusted_before)
 
 
-def _why_full(state: _State | None, scan: ContentScan, full: bool) -> str:
-    """Why the build must start from nothing, or "" if the index in place can be patched."""
+def _plan(state: _State | None, scan: ContentScan, full: bool) -> tuple[str, int]:
+    """Why the build must start from nothing ("" if the index in place can be patched), and
+    how many exercise files a patch would read again."""
     if full:
-        return "asked for"
+        return "asked for", 0
     if state is None:
-        return "no index of this format in place (or none at all)"
+        return "no index of this format in place (or none at all)", 0
     stored = state.files
     if stored.get("taxonomy.yml", ("",))[0] != scan.hashes.get("taxonomy.yml"):
-        return "taxonomy.yml changed"
+        return "taxonomy.yml changed", 0
     gone = [rel for rel in stored.keys() - scan.hashes.keys() if rel.startswith("exercises/")]
-    changed = len(gone) + sum(
+    reread = sum(
         1
         for rel in scan.changed
         if rel.startswith("exercises/") and stored.get(rel, ("",))[0] != scan.hashes[rel]
     )
+    changed = reread + len(gone)
     if changed > max(50, INCREMENTAL_UP_TO * (len(scan.exercise_slugs()) + len(gone))):
-        return f"{changed} exercise files changed"
-    return ""
+        return f"{changed} exercise files changed", 0
+    return "", reread
 
 
 def _build(
@@ -195,17 +196,20 @@ def _build(
     full: bool,
     started: float,
 ) -> BuildReport:
-    reason = _why_full(state, scan, full)
+    reason, reread = _plan(state, scan, full)
     index_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=index_path.parent)
     os.close(handle)
     try:
         if state is not None and not reason:
             # The kernel copies the index and writes the copy to disk on another thread
-            # while this one checks the content: at the end only the pages the patch
-            # changed are left to sync.
+            # while this one checks the content, so at the end only the pages the patch
+            # changed are left to sync. Not when the checks read files on other cores: a
+            # process should not fork while it runs other threads.
             with concurrent.futures.ThreadPoolExecutor(1) as copier:
                 copied = copier.submit(_copy, index_path, Path(temporary))
+                if reread >= PARALLEL_FROM:
+                    copier.shutdown()  # the copy done and its thread gone
                 library, problems = load_library(
                     content_dir, reuse=state.decoded_links(), scan=scan
                 )
@@ -221,12 +225,11 @@ def _build(
                 connection.exec_driver_sql("PRAGMA locking_mode=EXCLUSIVE")
                 # Room for the pages a build keeps going back to (the ends of the tables, the
                 # search index's pending terms), not the whole file: past this, pages go to
-                # the file (and, in a full build, to disk: _syncing) while other cores still
+                # the file (and, in a full build, to disk: _Syncer) while other cores still
                 # parse, so the commit and the final sync have little left to write.
                 connection.exec_driver_sql("PRAGMA cache_size=-8192")
                 if reason:
-                    with _syncing(Path(temporary)):
-                        library = _write(connection, content_dir, scan)
+                    library = _write(connection, content_dir, scan, Path(temporary))
                     removed = 0
                 else:
                     removed = _patch(connection, library, scan, state)
@@ -251,26 +254,27 @@ def _build(
     return report
 
 
-@contextlib.contextmanager
-def _syncing(path: Path, every: float = 0.5) -> Iterator[None]:
-    """Sync *path* to disk every *every* seconds on another thread while the body runs: the
-    pages of a full build reach the file as it goes (see cache_size), so the sync that makes
-    it durable at the end is left with the last of them, not the whole file."""
-    stop = threading.Event()
-    descriptor = os.open(path, os.O_RDONLY)
+class _Syncer:
+    """Syncs a file to disk at most every *every* seconds, when asked: a full build's pages
+    reach the file as it goes (see cache_size), and synced in passing while other cores
+    parse, they leave the sync that makes the file durable at the end only the last ones.
+    On the writing thread, not one of its own: the build starts worker processes, and a
+    process should not fork while it runs other threads."""
 
-    def sync() -> None:
-        while not stop.wait(every):
-            os.fdatasync(descriptor)
+    def __init__(self, path: Path, every: float = 0.5):
+        self.path = path
+        self.every = every
+        self.last = time.monotonic()
 
-    syncer = threading.Thread(target=sync, name="index-sync", daemon=True)
-    syncer.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        syncer.join()
-        os.close(descriptor)
+    def __call__(self) -> None:
+        """Sync the file if the last sync is *every* seconds old."""
+        if time.monotonic() - self.last >= self.every:
+            descriptor = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fdatasync(descriptor)
+            finally:
+                os.close(descriptor)
+            self.last = time.monotonic()
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -300,11 +304,11 @@ def _term_ids(terms: dict[str, dict[str, Term]]) -> dict[tuple[str, str], int]:
     return {key: number for number, key in enumerate(slugs, 1)}
 
 
-def _write(connection: Connection, content_dir: Path, scan: ContentScan) -> Library:
-    """Load the library into a new, empty index. Exercise rows are made where the files are
-    parsed (on the other cores) and written as they arrive, so writing costs little on top
-    of parsing; if the content has a problem the half-written file is thrown away by the
-    caller."""
+def _write(connection: Connection, content_dir: Path, scan: ContentScan, path: Path) -> Library:
+    """Load the library into a new, empty index at *path*. Exercise rows are made where the
+    files are parsed (on the other cores) and written as they arrive, so writing costs little
+    on top of parsing; if the content has a problem the half-written file is thrown away by
+    the caller."""
     db.metadata.create_all(connection)
     connection.exec_driver_sql(
         f"CREATE VIRTUAL TABLE exercise_fts USING fts5({', '.join(FTS_COLUMNS)}, "
@@ -312,7 +316,7 @@ def _write(connection: Connection, content_dir: Path, scan: ContentScan) -> Libr
     )
     # Numbered in slug order: every file must be valid for the build to complete.
     exercise_ids = {slug: n for n, slug in enumerate(sorted(scan.exercise_slugs()), 1)}
-    writer = _ExerciseWriter(connection, scan)
+    writer = _ExerciseWriter(connection, scan, after_flush=_Syncer(path))
     library, problems = load_library(
         content_dir, scan=scan, sink=Sink(_ExerciseRows(exercise_ids), writer.add)
     )
@@ -508,9 +512,15 @@ class _ExerciseWriter:
 
     BATCH = 500
 
-    def __init__(self, connection: Connection, scan: ContentScan | None = None):
+    def __init__(
+        self,
+        connection: Connection,
+        scan: ContentScan | None = None,
+        after_flush: Callable[[], None] | None = None,
+    ):
         self.connection = connection
         self.scan = scan
+        self.after_flush = after_flush
         self.rows: dict[str, list[tuple]] = {table: [] for table in _COLUMNS}
         self.source_rows: list[tuple] = []
         self.sources: set[str] = set()
@@ -542,6 +552,8 @@ class _ExerciseWriter:
         _many(self.connection, _INSERT_SOURCE, self.source_rows)
         self.source_rows.clear()
         self.pending = 0
+        if self.after_flush is not None:
+            self.after_flush()
 
 
 def _write_sources(
