@@ -309,17 +309,20 @@ def _write(connection: Connection, content_dir: Path, scan: ContentScan, path: P
     files are parsed (on the other cores) and written as they arrive, so writing costs little
     on top of parsing; if the content has a problem the half-written file is thrown away by
     the caller."""
-    db.metadata.create_all(connection)
-    connection.exec_driver_sql(
-        f"CREATE VIRTUAL TABLE exercise_fts USING fts5({', '.join(FTS_COLUMNS)}, "
-        "tokenize = 'porter unicode61 remove_diacritics 2')"
-    )
+
+    def create_tables() -> None:
+        db.metadata.create_all(connection)
+        connection.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE exercise_fts USING fts5({', '.join(FTS_COLUMNS)}, "
+            "tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+
     # Numbered in slug order: every file must be valid for the build to complete.
     exercise_ids = {slug: n for n, slug in enumerate(sorted(scan.exercise_slugs()), 1)}
     writer = _ExerciseWriter(connection, scan, after_flush=_Syncer(path))
-    library, problems = load_library(
-        content_dir, scan=scan, sink=Sink(_ExerciseRows(exercise_ids), writer.add)
-    )
+    # The tables are made while the workers parse the first files.
+    sink = Sink(_ExerciseRows(exercise_ids), writer.add, ready=create_tables)
+    library, problems = load_library(content_dir, scan=scan, sink=sink)
     if problems:
         raise ContentError(problems)
     writer.flush()

@@ -961,10 +961,13 @@ class Sink:
     """Where `load_library` hands each exercise that passes its own checks, in file order,
     instead of keeping it in `Library.exercises`: *prepare* runs where the file was parsed
     (a worker process, so it must pickle) and turns the exercise into what *store*, in the
-    caller's process, takes. Only the small result of *prepare* crosses between processes."""
+    caller's process, takes. Only the small result of *prepare* crosses between processes.
+    *ready*, if given, is called once the files are being read, before the first *store*:
+    the caller can get ready to store meanwhile."""
 
     prepare: Callable[[dict[str, dict[str, Term]], Exercise], Any]
     store: Callable[[Any], None]
+    ready: Callable[[], None] | None = None
 
 
 # One exercise read: the exercise itself, or (with a sink) its links and what the sink's
@@ -1090,7 +1093,9 @@ def _load_library(
             )
     hashed = bool(scan.pending)
     with _reading(paths, root, terms, sink.prepare if sink else None, hashed) as results:
-        # Read the rest while other cores read the exercises.
+        # Get ready and read the rest while other cores read the exercises.
+        if sink is not None and sink.ready is not None:
+            sink.ready()
         programs, guides, assessments = _read_the_rest(root, terms, problems)
         exercises: dict[str, Exercise] = {}
         read: list[str] = []
