@@ -349,3 +349,21 @@ def test_a_build_on_all_cores_equals_one_on_one(library_copy: Path, tmp_path: Pa
     parallel = build_index(library_copy, tmp_path / "parallel.sqlite3", full=True)
     assert parallel.version == serial.version == content_version(library_copy)
     assert _contents(parallel.path) == _contents(serial.path)
+
+
+def test_too_many_changed_files_fall_back_to_a_full_build(
+    library_copy: Path, indexed_copy: Path, tmp_path: Path, monkeypatch
+):
+    from exercise_library import indexer
+
+    # At these settings, one of the six exercises may change; two (one edited, one deleted)
+    # may not.
+    monkeypatch.setattr(indexer, "INCREMENTAL_AT_LEAST", 0)
+    monkeypatch.setattr(indexer, "INCREMENTAL_UP_TO", 0.2)
+    _edit(library_copy, "box-step.md", "Step onto a box", "Step up onto a box")
+    assert build_index(library_copy, indexed_copy).incremental
+    _edit(library_copy, "box-step.md", "Step up onto a box", "Step onto a box")
+    rename_box_step_with_alias(library_copy)  # box-step.md gone, box-step-up.md added
+    report = build_index(library_copy, indexed_copy)
+    assert not report.incremental and report.reason == "2 exercise files changed"
+    _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)

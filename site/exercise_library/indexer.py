@@ -53,8 +53,10 @@ log = logging.getLogger(__name__)
 # Bump when the schema or the rows written for the same content change: an index of another
 # format is rebuilt in full instead of patched.
 INDEX_FORMAT = "4"
-# Past this share of changed exercise files, patching saves nothing over a full build.
+# Past this share of changed exercise files (and this many), patching saves nothing over a
+# full build.
 INCREMENTAL_UP_TO = 0.25
+INCREMENTAL_AT_LEAST = 50
 # A file changed less than this before the last scan began is read again even if os.stat
 # says it is as it was (timestamps can be coarser than the clock).
 STAT_MARGIN_NS = 2_000_000_000
@@ -183,7 +185,9 @@ def _plan(state: _State | None, scan: ContentScan, full: bool) -> tuple[str, int
         if rel.startswith("exercises/") and stored.get(rel, ("",))[0] != scan.hashes[rel]
     )
     changed = reread + len(gone)
-    if changed > max(50, INCREMENTAL_UP_TO * (len(scan.exercise_slugs()) + len(gone))):
+    if changed > max(
+        INCREMENTAL_AT_LEAST, INCREMENTAL_UP_TO * (len(scan.exercise_slugs()) + len(gone))
+    ):
         return f"{changed} exercise files changed", 0
     return "", reread
 
