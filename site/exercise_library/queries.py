@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from .db import db, driver_connection
 from .fts import FTS_WEIGHTS
-from .models import Alias, Exercise, ExerciseTerm, Meta, Term
+from .models import Alias, Exercise, Meta, Term
 
 FACETS = ("phase", "equipment", "muscle")
 FACET_LABELS = {"phase": "Phase", "equipment": "Equipment", "muscle": "Target muscle"}
@@ -187,6 +187,14 @@ class Card:
         ]
 
 
+# Every exercise id, in each sort order the list offers. Slugs break ties: ids depend on how
+# the index was built (a full or an incremental build), the order must not.
+_SORT_ORDERS = {
+    "level": "SELECT id FROM exercise ORDER BY level, title, slug",
+    "title": "SELECT id FROM exercise ORDER BY title, slug",
+}
+
+
 @dataclass
 class FacetIndex:
     """What every library query needs, read once per index version and worker: the taxonomy,
@@ -201,44 +209,43 @@ class FacetIndex:
     term_by_id: dict[int, TermInfo]
     members: dict[tuple[str, str], int]  # (kind, slug) -> bitset of exercise ids
     every: int
-    orders: dict[str, list[int]]  # sort -> exercise ids in that order
-    places: dict[str, list[int]]  # sort -> each exercise id's place in that order
+    orders: dict[str, array]  # sort -> exercise ids in that order
+    places: dict[str, array]  # sort -> each exercise id's place in that order
 
     @classmethod
     def load(cls, version: str) -> FacetIndex:
+        # Rows straight from the driver, a cursor at a time: at ten thousand exercises the
+        # links are about 80,000 rows, and ORM rows held all at once would cost ten times
+        # the memory the result needs.
+        connection = driver_connection()
         terms_by_kind: dict[str, list[TermInfo]] = {}
         term_by_id: dict[int, TermInfo] = {}
-        rows = db.session.execute(
-            select(
-                Term.id, Term.kind, Term.slug, Term.label, Term.description, Term.weeks
-            ).order_by(Term.kind, Term.position)
+        rows = connection.execute(
+            "SELECT id, kind, slug, label, description, weeks FROM term ORDER BY kind, position"
         )
         for row in rows:
             term = TermInfo(*row)
             terms_by_kind.setdefault(term.kind, []).append(term)
             term_by_id[term.id] = term
-        members: dict[tuple[str, str], int] = {}
-        links = db.session.execute(select(ExerciseTerm.term_id, ExerciseTerm.exercise_id))
-        for term_id, exercise_id in links:
-            term = term_by_id[term_id]
-            key = (term.kind, term.slug)
-            members[key] = members.get(key, 0) | (1 << exercise_id)
-        # Slugs break ties: ids depend on how the index was built (a full or an incremental
-        # build), the order must not.
-        level = list(
-            db.session.scalars(
-                select(Exercise.id).order_by(Exercise.level, Exercise.title, Exercise.slug)
-            )
-        )
-        title = list(
-            db.session.scalars(select(Exercise.id).order_by(Exercise.title, Exercise.slug))
-        )
-        orders = {"level": level, "title": title}
+        ids_by_term: dict[int, list[int]] = {}
+        for term_id, exercise_id in connection.execute(
+            "SELECT term_id, exercise_id FROM exercise_term"
+        ):
+            ids_by_term.setdefault(term_id, []).append(exercise_id)
+        members = {
+            (term_by_id[term_id].kind, term_by_id[term_id].slug): _bits(ids)
+            for term_id, ids in ids_by_term.items()
+        }
+        orders = {
+            sort: array("i", (row[0] for row in connection.execute(statement)))
+            for sort, statement in _SORT_ORDERS.items()
+        }
         places = {}
         for sort, order in orders.items():
-            places[sort] = place = [0] * (max(order, default=0) + 1)
+            places[sort] = place = array("i", [0]) * (max(order, default=0) + 1)
             for position, exercise_id in enumerate(order):
                 place[exercise_id] = position
+        level = orders["level"]
         return cls(version, terms_by_kind, term_by_id, members, _bits(level), orders, places)
 
     def page(self, bits: int, sort: str, offset: int, size: int) -> list[int]:
