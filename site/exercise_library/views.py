@@ -289,20 +289,18 @@ def facet_options(facet: str, values: list[queries.FacetValue]) -> Markup:
     return Markup("\n").join(html)
 
 
-_layout_parts: dict[tuple[str, str, str | None], Markup] = {}
-
-
 @bp.app_template_global()
 def layout(part: str) -> Markup:
     """A part of every page (a macro in _layout.html: the links in the head, the header, the
     footer). It depends only on the mount point and on which page is shown (the navigation
     marks the current one), so each is rendered once per process and page."""
+    parts = current_app.extensions.setdefault("layout_parts", {})
     endpoint = request.endpoint
     key = (part, request.script_root, endpoint)
-    html = _layout_parts.get(key)
+    html = parts.get(key)
     if html is None:
         macros = current_app.jinja_env.get_template("_layout.html").module
-        html = _layout_parts[key] = getattr(macros, part)(endpoint)
+        html = parts[key] = getattr(macros, part)(endpoint)
     return html
 
 
@@ -311,7 +309,7 @@ _LINK_HOLE = "\x00"
 
 
 @bp.app_template_global()
-def muscle_filter_map(filters: queries.Filters) -> Markup:
+def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) -> Markup:
     """The body map of /exercises (filter_map in exercises/_body_map.html): each muscle a
     link that adds it to or removes it from the query. All but those links depends only on
     which muscles are selected, so the map is rendered once per index version and selection
@@ -319,14 +317,14 @@ def muscle_filter_map(filters: queries.Filters) -> Markup:
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
     selected = filters.selected.get("muscle", ())
-    key = ("muscle-filter-map", selected)
+    key = ("muscle-filter-map", selected, hx_target, id_prefix)
     pieces = kept.get(version, key)
     if pieces is None:
         template = current_app.jinja_env.get_template("exercises/_body_map.html")
         html = template.module.filter_map(
             queries.known_terms().get("muscle", []), selected,
             lambda slug: f"{_LINK_HOLE}{slug}{_LINK_HOLE}",
-            hx_target="#results-region", id_prefix="filtermap",
+            hx_target=hx_target, id_prefix=id_prefix,
         )  # fmt: skip
         # Static markup at even places, a muscle's slug at odd ones.
         pieces = tuple(html.split(_LINK_HOLE))
