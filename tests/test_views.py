@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import request
+
+from exercise_library import queries
 
 HTMX = {"HX-Request": "true"}
 
@@ -74,6 +77,32 @@ def test_facet_counts_and_checked_state_are_rendered(client):
     label = page.find("label", attrs={"for": "equipment-box"})
     assert label.select_one(".count").get_text() == "(1 result)"
     assert page.find(id="result-count").get_text(" ", strip=True) == "3 exercises"
+
+
+def test_kept_facet_options_show_each_querys_counts(app, client):
+    """Facet options are kept per count and state; every page must still show the counts
+    its own query gives."""
+    for query in ("phase=beginner", "phase=advanced", "q=hinge", "phase=beginner"):
+        page = soup(client.get(f"/exercises?{query}"))
+        with app.test_request_context(f"/exercises?{query}"):
+            filters, terms = queries.parse_filters(request.args)
+            expected = {
+                f"{facet}-{value.term.slug}": (value.count, value.selected)
+                for facet, values in queries.search(filters, terms).facets.items()
+                for value in values
+            }
+        shown = {
+            box["id"]: (
+                int(
+                    page.find("label", attrs={"for": box["id"]})
+                    .select_one(".count")
+                    .contents[0][1:]
+                ),
+                box.has_attr("checked"),
+            )
+            for box in page.select(".facet input[type=checkbox]")
+        }
+        assert shown == expected, query
 
 
 def test_chip_removes_one_value_and_keeps_the_rest(client):
