@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from exercise_library.indexer import ContentError, build_index, ensure_index, index_version
+from exercise_library.db import index_version
+from exercise_library.indexer import ContentError, build_index, ensure_index
 from exercise_library.library import content_version, load_library
 
 from .conftest import LIBRARY, rename_box_step_with_alias

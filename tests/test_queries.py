@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from exercise_library import queries
+from exercise_library import queries, views
 from exercise_library.queries import Filters, fts_query
 
 KNOWN = {"phase": ["beginner", "intermediate", "advanced"], "equipment": ["none", "dumbbell"]}
@@ -46,6 +46,26 @@ def test_a_toggled_query_is_already_canonical(phases, equipment, q, facet, data)
     toggled = filters.toggled(facet, data.draw(st.sampled_from(KNOWN[facet])))
     again = Filters.from_args(MultiDict(queries.query_pairs(toggled)), KNOWN)
     assert queries.query_pairs(again.to_args()) == queries.query_pairs(toggled)
+
+
+@given(
+    st.lists(st.sampled_from(KNOWN["phase"]), max_size=3),
+    st.lists(st.sampled_from(KNOWN["equipment"]), max_size=2),
+    st.text(max_size=30),
+    st.sampled_from(["", "title"]),
+    st.sampled_from(sorted(KNOWN)),
+    st.data(),
+)
+def test_toggle_urls_give_the_address_of_each_toggled_query(
+    phases, equipment, q, sort, facet, data
+):
+    """The body map's links, built from one address with a hole, are the addresses
+    library_url gives, whatever the query text holds (a NUL, 'phase=', an ampersand)."""
+    pairs = [("phase", v) for v in phases] + [("equipment", v) for v in equipment]
+    filters = Filters.from_args(MultiDict([*pairs, ("q", q), ("sort", sort)]), KNOWN)
+    url = views.toggle_urls(filters, facet, "/exercises")
+    value = data.draw(st.sampled_from(KNOWN[facet]))
+    assert url(value) == views.library_url(filters.toggled(facet, value), "/exercises")
 
 
 def test_query_text_is_trimmed_and_bounded():

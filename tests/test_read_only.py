@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from exercise_library.db import db
+from exercise_library.db import db, driver_connection
 
 
 def test_the_site_connection_refuses_writes(app):
@@ -44,3 +44,13 @@ def test_a_corrupted_index_is_a_503_and_recovers(copy_app, library_copy):
     assert response.headers["Retry-After"]
     build_index(library_copy, index)
     assert client.get("/exercises?phase=advanced").status_code == 200
+
+
+def test_a_request_reads_one_connection_and_gives_it_back(app):
+    """The ORM and the driver's queries read through the same connection, so a page never
+    mixes two index files; it goes back to the pool when the request ends."""
+    with app.test_request_context("/exercises"):
+        assert db.session.connection().connection.dbapi_connection is driver_connection()
+        assert db.engine.pool.checkedout() == 1
+    with app.app_context():
+        assert db.engine.pool.checkedout() == 0

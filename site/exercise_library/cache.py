@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags, quote_etag
 from werkzeug.wsgi import get_host
 
-from .db import driver_connection
+from .db import connection_version
 from .prescription import FIELDS as PRESCRIPTION_FIELDS
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
@@ -28,8 +28,7 @@ UNCACHED_ENDPOINTS = {"static", "pages.healthz"}
 def served_version() -> str | None:
     """The version of the index this request actually read from (same connection)."""
     if "served_version" not in g:
-        row = driver_connection().execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        g.served_version = row[0] if row else None
+        g.served_version = connection_version()
     return g.served_version
 
 

@@ -6,10 +6,13 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, g
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -17,7 +20,16 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+class _ContextSession(Session):
+    """A session that reads through its app context's one connection (`connection()`)."""
+
+    def get_bind(
+        self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any
+    ) -> Engine | Connection:
+        return bind if bind is not None else connection()
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": _ContextSession})
 
 
 def read_only_uri(index_path: Path) -> str:
@@ -34,11 +46,32 @@ def _read_only_file_uri(index_path: Path) -> str:
     return f"file:{quote(str(Path(index_path).resolve()))}?mode=ro&immutable=1"
 
 
+def connection() -> Connection:
+    """This app context's connection to the index (a request's), taken from the pool on
+    first use. The ORM session and the driver's queries both read through it, so a page
+    never mixes two index files; a page that only needs the driver never starts a session,
+    which would cost several times what its queries do."""
+    found = g.get("_index_connection")
+    if found is None:
+        found = g._index_connection = db.engine.connect()
+    return found
+
+
 def driver_connection() -> sqlite3.Connection:
-    """The sqlite3 connection under this request's session, for the few hot queries where
-    building ORM rows costs more than the query itself. Values are still bound."""
-    # The same connection as the ORM's, so a page never mixes two index files.
-    return db.session.connection().connection.dbapi_connection
+    """The sqlite3 connection under `connection()`, for the few hot queries where building
+    ORM rows costs more than the query itself. Values are still bound."""
+    found = g.get("_index_driver_connection")
+    if found is None:
+        found = g._index_driver_connection = connection().connection.dbapi_connection
+    return found
+
+
+def _close_connection(exception: BaseException | None) -> None:
+    found = g.pop("_index_connection", None)
+    g.pop("_index_driver_connection", None)
+    if found is not None:
+        db.session.remove()  # the session first: it may hold a transaction on the connection
+        found.close()
 
 
 class IndexVersion:
@@ -70,7 +103,7 @@ class IndexVersion:
         with self._lock:
             if identity == self._identity and self._version is not None:
                 return False
-            self._version = _read_version(self.path) if identity else None
+            self._version = index_version(self.path) if identity else None
             self._identity = identity
             self.generation += 1
             return True
@@ -80,15 +113,30 @@ class IndexVersion:
         return self._version
 
 
-def _read_version(path: Path) -> str | None:
+def index_version(index_path: Path) -> str | None:
+    """The content version recorded in an index file, or None if there is no usable index."""
     try:
-        connection = sqlite3.connect(_read_only_file_uri(path), uri=True)
+        connection = sqlite3.connect(_read_only_file_uri(index_path), uri=True)
         try:
-            row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            return _version_in(connection)
         finally:
             connection.close()
     except sqlite3.Error:
         return None
+
+
+def connection_version() -> str | None:
+    """The version of the index this app context's connection reads. A pooled connection
+    reads one file all its life (the pool is emptied when a new file is in place), so it is
+    asked once per connection."""
+    info = connection().connection.info
+    if "index_version" not in info:
+        info["index_version"] = _version_in(driver_connection())
+    return info["index_version"]
+
+
+def _version_in(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
     return row[0] if row else None
 
 
@@ -102,6 +150,7 @@ def init_app(app: Flask) -> None:
     """
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", read_only_uri(app.config["INDEX_PATH"]))
     db.init_app(app)
+    app.teardown_appcontext(_close_connection)
     versions = IndexVersion(app.config["INDEX_PATH"])
     app.extensions["index_version"] = versions
     pooled_generation = -1

@@ -629,18 +629,6 @@ def _write_programs(
         connection.execute(insert(models.Assessment), assessments)
 
 
-def index_version(index_path: Path) -> str | None:
-    """The content version recorded in an index file, or None if there is no usable index."""
-    try:
-        uri = f"file:{Path(index_path).resolve()}?mode=ro&immutable=1"
-        with sqlite3.connect(uri, uri=True) as connection:
-            row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        connection.close()
-    except sqlite3.Error:
-        return None
-    return row[0] if row else None
-
-
 def ensure_index(content_dir: Path, index_path: Path) -> None:
     """Build the index if it is missing or was built from other content.
 

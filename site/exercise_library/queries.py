@@ -77,10 +77,17 @@ class Filters:
 
     def toggled(self, facet: str, slug: str) -> dict[str, list[str] | str]:
         """The arguments with *slug* added to or removed from *facet*, the rest kept."""
+        return self.with_values(facet, self.toggled_values(facet, slug))
+
+    def toggled_values(self, facet: str, slug: str) -> tuple[str, ...]:
+        """*facet*'s values with *slug* added or removed, in canonical order."""
         values = self.selected.get(facet, ())
         values = (*values, slug) if slug not in values else tuple(v for v in values if v != slug)
         order = self.known.get(facet, [])
-        values = tuple(sorted(values, key=lambda v: order.index(v) if v in order else len(order)))
+        return tuple(sorted(values, key=lambda v: order.index(v) if v in order else len(order)))
+
+    def with_values(self, facet: str, values: tuple[str, ...]) -> dict[str, list[str] | str]:
+        """The arguments with *values* as *facet*'s, the rest kept."""
         # A different filter starts again from the first page.
         return self._args({**self.selected, facet: values}, 1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
@@ -75,6 +76,29 @@ def library_url(args: dict[str, list[str] | str], base: str | None = None) -> st
 
 
 _quoted = functools.lru_cache(maxsize=4096)(quote_plus)
+
+# Where a facet's values go in the address toggle_urls builds once: quote_plus gives "%00"
+# for it, and no slug (the values of the facets before it) contains that.
+_VALUES_HOLE = "\x00"
+
+
+def toggle_urls(filters: queries.Filters, facet: str, base: str) -> Callable[[str], str]:
+    """For many values of one *facet*: the function giving, for each value, the address
+    `library_url(filters.toggled(facet, value), base)` gives. The address is built once with
+    a hole where the facet's values go; only those differ from one value to the next."""
+    with_hole = library_url(filters.with_values(facet, (_VALUES_HOLE,)), base)
+    hole = f"{_quoted(facet)}={_quoted(_VALUES_HOLE)}"
+    without = library_url(filters.with_values(facet, ()), base)
+
+    def url(value: str) -> str:
+        values = filters.toggled_values(facet, value)
+        if not values:
+            return without
+        # The first hole is the facet's: the query text comes after the facets.
+        pairs = "&".join(f"{_quoted(facet)}={_quoted(v)}" for v in values)
+        return with_hole.replace(hole, pairs, 1)
+
+    return url
 
 
 @bp.get("/exercises")
@@ -251,9 +275,10 @@ def term_url(term: Term | queries.TermInfo) -> str:
 
 
 @bp.app_template_global()
-def exercise_cards(ids: list[int]) -> list[Markup]:
-    """Exercises *ids* as list cards (exercises/_card.html). Each card is rendered once per
-    index version and kept; only the cards not kept yet are read from the index."""
+def exercise_cards(ids: list[int]) -> Markup:
+    """Exercises *ids* as list cards (exercises/_card.html), one after the other. Each card
+    is rendered once per index version and kept; only the cards not kept yet are read from
+    the index."""
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
     root = request.script_root
@@ -264,7 +289,8 @@ def exercise_cards(ids: list[int]) -> list[Markup]:
         for exercise in queries.cards(missing):
             found[exercise.id] = html = card(exercise)
             kept.put(version, (root, exercise.id), html)
-    return [found[exercise_id] for exercise_id in ids if found[exercise_id] is not None]
+    # Each card is a macro's output: joined as text, not checked for escaping again.
+    return Markup("".join(found[exercise_id] or "" for exercise_id in ids))
 
 
 @bp.app_template_global()
@@ -286,7 +312,8 @@ def facet_options(facet: str, values: list[queries.FacetValue]) -> Markup:
             markup = option(facet, value)
             kept.put(version, key, markup)
         html.append(markup)
-    return Markup("\n").join(html)
+    # Each option is a macro's output: joined as text, not checked for escaping again.
+    return Markup("\n".join(html))
 
 
 @bp.app_template_global()
@@ -326,20 +353,22 @@ def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) 
             lambda slug: f"{_LINK_HOLE}{slug}{_LINK_HOLE}",
             hx_target=hx_target, id_prefix=id_prefix,
         )  # fmt: skip
-        # Static markup at even places, a muscle's slug at odd ones.
-        pieces = tuple(html.split(_LINK_HOLE))
+        # Static markup at even places, a muscle's slug at odd ones; kept as plain text so
+        # the join below does not escape-check each piece again.
+        pieces = tuple(str(piece) for piece in html.split(_LINK_HOLE))
         kept.put(version, key, pieces)
     links: dict[str, Markup] = {}
-    base = page_url("pages.exercise_list")
+    link_to = toggle_urls(filters, "muscle", page_url("pages.exercise_list"))
     html = []
     for place, piece in enumerate(pieces):
         if place % 2:
             link = links.get(piece)
             if link is None:
-                link = links[piece] = escape(library_url(filters.toggled("muscle", piece), base))
+                link = links[piece] = escape(link_to(piece))
             piece = link
         html.append(piece)
-    return Markup("").join(html)
+    # Safe: the pieces are the template's output and every link is escaped above.
+    return Markup("".join(html))
 
 
 @dataclass(frozen=True)
