@@ -118,6 +118,10 @@ def page_key(environ: dict, endpoint: str) -> tuple:
     )  # fmt: skip
 
 
+# Where PageCacheMiddleware leaves the request's page_key for the ETag Flask sends.
+PAGE_KEY = "exercise_library.page_key"
+
+
 def etag_for(version: str, key: tuple) -> str:
     return hashlib.sha256(repr((version, key)).encode()).hexdigest()[:20]
 
@@ -128,24 +132,35 @@ class PageCacheMiddleware:
     the site, and a cacheable answer (one carrying X-Index-Version) is kept on the way out.
     """
 
+    ENDPOINTS_KEPT = 4096
+
     def __init__(self, app: Flask, pages: VersionedCache):
         self.wsgi_app = app.wsgi_app
         self.url_map = app.url_map
         self.versions = app.extensions["index_version"]
         self.pages = pages
+        # The endpoint of each path and method seen: routes match on nothing else here, and
+        # matching costs as much as the rest of answering from the cache.
+        self._endpoints: dict[tuple[str, str], str] = {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
-        try:
-            endpoint, _ = self.url_map.bind_to_environ(environ).match()
-        except HTTPException:  # a 404, 405 or redirect: the site answers it
-            return self.wsgi_app(environ, start_response)
+        route = (environ.get("PATH_INFO", ""), method)
+        endpoint = self._endpoints.get(route)
+        if endpoint is None:
+            try:
+                endpoint, _ = self.url_map.bind_to_environ(environ).match()
+            except HTTPException:  # a 404, 405 or redirect: the site answers it
+                return self.wsgi_app(environ, start_response)
+            if len(self._endpoints) >= self.ENDPOINTS_KEPT:
+                self._endpoints.clear()  # bounded: any text can be a path
+            self._endpoints[route] = endpoint
         version = self.versions.current()
         if endpoint in UNCACHED_ENDPOINTS or version is None:
             return self.wsgi_app(environ, start_response)
-        key = page_key(environ, endpoint)
+        key = environ[PAGE_KEY] = page_key(environ, endpoint)
         etag = etag_for(version, key)
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(etag):
             start_response(
@@ -224,7 +239,8 @@ def init_app(app: Flask) -> None:
         version = served_version()
         if version is None:
             return response
-        response.set_etag(etag_for(version, page_key(request.environ, request.endpoint)))
+        key = request.environ.get(PAGE_KEY) or page_key(request.environ, request.endpoint)
+        response.set_etag(etag_for(version, key))
         response.headers["Cache-Control"] = CACHE_CONTROL
         response.headers["X-Index-Version"] = version
         return response
