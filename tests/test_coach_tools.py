@@ -148,6 +148,27 @@ def test_print_qr_code_points_back_to_the_page(client):
     assert "http://localhost/exercises/hinge-basic" in figure.figcaption.get_text()
 
 
+def test_each_link_to_a_kept_exercise_page_shows_its_own_prescription(client):
+    """The page is kept once per exercise; the prescription and the QR code are each
+    link's own, every time."""
+    pages = [
+        soup(client.get(f"/exercises/hinge-basic{query}"))
+        for query in ("?rx=3x8&note=first", "?rx=4x6&note=second", "", "?rx=3x8&note=first")
+    ]
+    boxes = [page.select_one("aside.prescription") for page in pages]
+    assert "first" in boxes[0].get_text() and "3 x 8" in boxes[0].get_text()
+    assert "second" in boxes[1].get_text() and "4 x 6" in boxes[1].get_text()
+    assert boxes[2] is None
+    codes = [str(page.select_one("figure.print-qr svg")) for page in pages]
+    assert len({codes[0], codes[1], codes[2]}) == 3 and codes[3] == codes[0]
+
+
+def test_print_qr_caption_carries_the_mount_point(client):
+    page = soup(client.get("/exercises/hinge-basic", base_url="http://legs.example/mount"))
+    caption = page.select_one("figure.print-qr figcaption").get_text()
+    assert "http://legs.example/mount/exercises/hinge-basic" in caption
+
+
 def test_api_list_uses_the_same_filters(client):
     body = client.get("/api/exercises?phase=beginner&equipment=none").get_json()
     assert body["count"] == 3

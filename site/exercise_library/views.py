@@ -128,19 +128,58 @@ def exercise_list():
 def exercise_detail(slug: str):
     if not is_slug(slug):
         abort(404)
-    exercise = queries.exercise_by_slug(slug)
-    if exercise is None:
+    prescription = Prescription.from_args(request.args)
+    macros = current_app.jinja_env.get_template("exercises/_prescription.html").module
+    parts = {
+        "aside": lambda: macros.prescription_aside(prescription),
+        "qr": lambda: macros.print_qr(slug, prescription),
+    }
+    pieces = _exercise_page(slug, parts)
+    if pieces is None:
         current = queries.slug_for_alias(slug)
         if current is None:
             abort(404)
         target = url_for("pages.exercise_detail", slug=current, **request.args.to_dict(flat=False))
         return redirect(target, code=301)
-    return render_template(
-        "exercises/detail.html",
-        exercise=exercise,
-        all_muscles=queries.known_terms().get("muscle", []),
-        prescription=Prescription.from_args(request.args),
-    )
+    return "".join(parts[piece]() if place % 2 else piece for place, piece in enumerate(pieces))
+
+
+# Where each part that comes from the link goes in a kept exercise page: no markup of the
+# library contains a NUL (YAML refuses it, Markdown turns it into U+FFFD), and a page
+# whose holes do not come out as placed is rendered whole instead of kept.
+_PART_HOLE = "\x00"
+
+
+def _exercise_page(slug: str, parts: dict[str, Callable[[], Markup]]) -> tuple[str, ...] | None:
+    """The page of exercise *slug* as pieces: its own markup at even places, the name of a
+    part of *parts* (what comes from the link: the coach's prescription, the QR code of the
+    page with it) at odd ones. All but those parts is the same for every link to the
+    exercise, so it is rendered once per index version and site address, and kept: a
+    coach's note makes every address new, and loading the exercise is most of the cost.
+    None if there is no exercise *slug*."""
+    kept = current_app.extensions["card_cache"]
+    version = served_version() or ""
+    key = ("exercise-page", slug, request.host_url, request.script_root)
+    pieces = kept.get(version, key)
+    if pieces is not None:
+        return pieces
+    exercise = queries.exercise_by_slug(slug)
+    if exercise is None:
+        return None
+
+    def render(part: Callable[[str], Markup]) -> str:
+        return render_template(
+            "exercises/detail.html",
+            exercise=exercise,
+            all_muscles=queries.known_terms().get("muscle", []),
+            coach_part=part,
+        )
+
+    pieces = tuple(render(lambda name: Markup(f"{_PART_HOLE}{name}{_PART_HOLE}")).split(_PART_HOLE))
+    if pieces[1::2] != tuple(parts):
+        return (render(lambda name: parts[name]()),)
+    kept.put(version, key, pieces)
+    return pieces
 
 
 def _term_page(kind: str, slug: str):
