@@ -157,7 +157,7 @@ class PageCacheMiddleware:
             if len(self._endpoints) >= self.ENDPOINTS_KEPT:
                 self._endpoints.clear()  # bounded: any text can be a path
             self._endpoints[route] = endpoint
-        version = self.versions.current()
+        version = self.versions.current(environ)
         if endpoint in UNCACHED_ENDPOINTS or version is None:
             return self.wsgi_app(environ, start_response)
         key = environ[PAGE_KEY] = page_key(environ, endpoint)

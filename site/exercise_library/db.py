@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
 from sqlalchemy import Connection, Engine
@@ -108,9 +108,16 @@ class IndexVersion:
             self.generation += 1
             return True
 
-    def current(self) -> str | None:
+    def current(self, environ: dict | None = None) -> str | None:
+        """The version of the file in place; with the request's WSGI *environ*, noted there
+        so the rest of the request does not look at the file again."""
         self.changed()
+        if environ is not None:
+            environ[_INDEX_CHECKED] = True
         return self._version
+
+
+_INDEX_CHECKED = "exercise_library.index_checked"
 
 
 def index_version(index_path: Path) -> str | None:
@@ -158,7 +165,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def follow_the_index_file() -> None:
         nonlocal pooled_generation
-        versions.changed()
+        if not request.environ.get(_INDEX_CHECKED):
+            versions.changed()
         if versions.generation != pooled_generation:
             db.engine.dispose()
             pooled_generation = versions.generation
