@@ -45,6 +45,9 @@ DOCUMENTS = [
     "a: 2026-13-45\n",
     "a: [b, c\n",
     "---\na: 1\n---\nb: 2\n",
+    # Implicit tags, one first character at a time, and what looks like them but is text.
+    "a: ''\nb: '1'\nc: 1\nd:\ne: .inf\nf: -.5\ng: +12\nh: 0o14\ni: 1_000\nj: Null\nk: TRUE\n",
+    "- .\n- -\n- +\n- 0\n- 1,5\n- 190:20:30\n- ~x\n- n\n- Off\n- yes please\n- 2026-1-2\n",
 ]
 
 
