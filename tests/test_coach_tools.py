@@ -163,6 +163,18 @@ def test_each_link_to_a_kept_exercise_page_shows_its_own_prescription(client):
     assert len({codes[0], codes[1], codes[2]}) == 3 and codes[3] == codes[0]
 
 
+def test_a_page_whose_holes_do_not_come_out_is_rendered_whole(client, monkeypatch):
+    """If the hole mark ever met the page's own markup, the page is rendered whole for each
+    link instead of kept with misplaced parts."""
+    from exercise_library import views
+
+    monkeypatch.setattr(views, "_PART_HOLE", "<")  # a mark every page is full of
+    for rx, shown in (("3x8", "3 x 8"), ("4x6", "4 x 6")):
+        page = soup(client.get(f"/exercises/hinge-basic?rx={rx}"))
+        assert shown in page.select_one("aside.prescription").get_text()
+        assert page.select_one("h1").get_text() == "Hinge basic"
+
+
 def test_print_qr_caption_carries_the_mount_point(client):
     page = soup(client.get("/exercises/hinge-basic", base_url="http://legs.example/mount"))
     caption = page.select_one("figure.print-qr figcaption").get_text()
