@@ -156,6 +156,8 @@ def init_app(app: Flask) -> None:
     a request that already holds a connection finishes on the file it started with.
     """
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", read_only_uri(app.config["INDEX_PATH"]))
+    if app.config.get("SQLALCHEMY_BINDS"):
+        raise ValueError("the site reads one index: _ContextSession has no other binds to pick")
     db.init_app(app)
     app.teardown_appcontext(_close_connection)
     versions = IndexVersion(app.config["INDEX_PATH"])
