@@ -168,7 +168,7 @@ def test_a_page_whose_holes_do_not_come_out_is_rendered_whole(client, monkeypatc
     link instead of kept with misplaced parts."""
     from exercise_library import views
 
-    monkeypatch.setattr(views, "_PART_HOLE", "<")  # a mark every page is full of
+    monkeypatch.setattr(views, "_HOLE", "<")  # a mark every page is full of
     for rx, shown in (("3x8", "3 x 8"), ("4x6", "4 x 6")):
         page = soup(client.get(f"/exercises/hinge-basic?rx={rx}"))
         assert shown in page.select_one("aside.prescription").get_text()

@@ -141,13 +141,7 @@ def exercise_detail(slug: str):
             abort(404)
         target = url_for("pages.exercise_detail", slug=current, **request.args.to_dict(flat=False))
         return redirect(target, code=301)
-    return "".join(parts[piece]() if place % 2 else piece for place, piece in enumerate(pieces))
-
-
-# Where each part that comes from the link goes in a kept exercise page: no markup of the
-# library contains a NUL (YAML refuses it, Markdown turns it into U+FFFD), and a page
-# whose holes do not come out as placed is rendered whole instead of kept.
-_PART_HOLE = "\x00"
+    return _filled(pieces, lambda name: parts[name]())
 
 
 def _exercise_page(slug: str, parts: dict[str, Callable[[], Markup]]) -> tuple[str, ...] | None:
@@ -175,8 +169,8 @@ def _exercise_page(slug: str, parts: dict[str, Callable[[], Markup]]) -> tuple[s
             coach_part=part,
         )
 
-    pieces = tuple(render(lambda name: Markup(f"{_PART_HOLE}{name}{_PART_HOLE}")).split(_PART_HOLE))
-    if sorted(pieces[1::2]) != sorted(parts):  # a NUL in the content, or a part left out
+    pieces = _pieces(render(_hole))
+    if sorted(pieces[1::2]) != sorted(parts):  # a part left out, or a NUL where none can be
         return (render(lambda name: parts[name]()),)
     kept.put(version, key, pieces)
     return pieces
@@ -370,16 +364,12 @@ def layout(part: str) -> Markup:
     return html
 
 
-# Where each link goes in a kept body map: no address or markup here contains a NUL.
-_LINK_HOLE = "\x00"
-
-
 @bp.app_template_global()
 def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) -> Markup:
     """The body map of /exercises (filter_map in exercises/_body_map.html): each muscle a
     link that adds it to or removes it from the query. All but those links depends only on
     which muscles are selected, so the map is rendered once per index version and selection
-    with a hole for each link, and a request only fills in its own links."""
+    with a hole for each link (named by the muscle), and a request only fills in its own."""
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
     selected = filters.selected.get("muscle", ())
@@ -388,26 +378,41 @@ def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) 
     if pieces is None:
         template = current_app.jinja_env.get_template("exercises/_body_map.html")
         html = template.module.filter_map(
-            queries.known_terms().get("muscle", []), selected,
-            lambda slug: f"{_LINK_HOLE}{slug}{_LINK_HOLE}",
+            queries.known_terms().get("muscle", []), selected, _hole,
             hx_target=hx_target, id_prefix=id_prefix,
         )  # fmt: skip
-        # Static markup at even places, a muscle's slug at odd ones; kept as plain text so
-        # the join below does not escape-check each piece again.
-        pieces = tuple(str(piece) for piece in html.split(_LINK_HOLE))
+        pieces = _pieces(html)
         kept.put(version, key, pieces)
-    links: dict[str, Markup] = {}
     link_to = toggle_urls(filters, "muscle", page_url("pages.exercise_list"))
-    html = []
-    for place, piece in enumerate(pieces):
-        if place % 2:
-            link = links.get(piece)
-            if link is None:
-                link = links[piece] = escape(link_to(piece))
-            piece = link
-        html.append(piece)
-    # Safe: the pieces are the template's output and every link is escaped above.
-    return Markup("".join(html))
+    # Each muscle's link once, though it comes up once per view of the body it shows in.
+    links = {slug: escape(link_to(slug)) for slug in set(pieces[1::2])}
+    return _filled(pieces, links.__getitem__)
+
+
+# The mark around each hole of a page kept in pieces: no markup or address of the library
+# contains a NUL (YAML refuses it, Markdown turns it into U+FFFD, slugs are [a-z0-9-]).
+_HOLE = "\x00"
+
+
+def _hole(name: str) -> Markup:
+    """A hole named *name*: where a piece of page kept for many requests leaves room for
+    each request's own part."""
+    return Markup(f"{_HOLE}{name}{_HOLE}")
+
+
+def _pieces(html: str) -> tuple[str, ...]:
+    """*html*, rendered with holes, as it is kept: its own markup at even places, a hole's
+    name at odd ones (plain text, so that joining them does not escape-check each again)."""
+    return tuple(str(piece) for piece in html.split(_HOLE))
+
+
+def _filled(pieces: tuple[str, ...], part: Callable[[str], str]) -> Markup:
+    """Kept *pieces* with each hole filled in with *part* of its name."""
+    # Safe: the pieces are a template's output, and every part is markup or escaped text.
+    filled = list(pieces)
+    for place in range(1, len(filled), 2):
+        filled[place] = part(filled[place])
+    return Markup("".join(filled))
 
 
 @dataclass(frozen=True)
