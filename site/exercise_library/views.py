@@ -134,46 +134,50 @@ def exercise_detail(slug: str):
         "aside": lambda: macros.prescription_aside(prescription),
         "qr": lambda: macros.print_qr(slug, prescription),
     }
-    pieces = _exercise_page(slug, parts)
-    if pieces is None:
+    page = _exercise_page(slug, parts)
+    if page is None:
         current = queries.slug_for_alias(slug)
         if current is None:
             abort(404)
         target = url_for("pages.exercise_detail", slug=current, **request.args.to_dict(flat=False))
         return redirect(target, code=301)
-    return _filled(pieces, lambda name: parts[name]())
+    return page
 
 
-def _exercise_page(slug: str, parts: dict[str, Callable[[], Markup]]) -> tuple[str, ...] | None:
-    """The page of exercise *slug* as pieces: its own markup at even places, the name of a
-    part of *parts* (what comes from the link: the coach's prescription, the QR code of the
-    page with it) at odd ones. All but those parts is the same for every link to the
-    exercise, so it is rendered once per index version and site address, and kept: a
-    coach's note makes every address new, and loading the exercise is most of the cost.
-    None if there is no exercise *slug*."""
+def _exercise_page(slug: str, parts: dict[str, Callable[[], Markup]]) -> Markup | None:
+    """The page of exercise *slug* with *parts*, what comes from the link (the coach's
+    prescription, the QR code of the page with it), each where the template names it. All
+    but those parts is the same for every link to the exercise, so it is rendered once per
+    index version and site address and kept in pieces with a hole for each part: a coach's
+    note makes every address new, and loading the exercise is most of the cost. None if
+    there is no exercise *slug*."""
+
+    def part(name: str) -> Markup:
+        return parts[name]()
+
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
     key = ("exercise-page", slug, request.host_url, request.script_root)
     pieces = kept.get(version, key)
-    if pieces is not None:
-        return pieces
-    exercise = queries.exercise_by_slug(slug)
-    if exercise is None:
-        return None
+    if pieces is None:
+        exercise = queries.exercise_by_slug(slug)
+        if exercise is None:
+            return None
 
-    def render(part: Callable[[str], Markup]) -> str:
-        return render_template(
-            "exercises/detail.html",
-            exercise=exercise,
-            all_muscles=queries.known_terms().get("muscle", []),
-            coach_part=part,
-        )
+        def render(coach_part: Callable[[str], Markup]) -> str:
+            return render_template(
+                "exercises/detail.html",
+                exercise=exercise,
+                all_muscles=queries.known_terms().get("muscle", []),
+                coach_part=coach_part,
+            )
 
-    pieces = _pieces(render(_hole))
-    if sorted(pieces[1::2]) != sorted(parts):  # a part left out, or a NUL where none can be
-        return (render(lambda name: parts[name]()),)
-    kept.put(version, key, pieces)
-    return pieces
+        pieces = _pieces(render(_hole))
+        if sorted(pieces[1::2]) == sorted(parts):
+            kept.put(version, key, pieces)
+        else:  # a part left out, or a NUL where none can be: this page is rendered whole
+            pieces = (render(part),)
+    return _filled(pieces, part)
 
 
 def _term_page(kind: str, slug: str):
