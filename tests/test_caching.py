@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import request
 
 from exercise_library import create_app
+from exercise_library.cache import PageCacheMiddleware
 from exercise_library.indexer import build_index
 
 from .conftest import LIBRARY
@@ -36,17 +37,37 @@ def test_fragment_and_page_have_different_etags(client):
     assert page != fragment
 
 
-def test_second_request_is_served_from_the_page_cache(app, client):
+def test_a_page_asked_for_once_is_not_kept(app, client):
+    client.get("/exercises?phase=beginner")
+    client.get("/exercises?phase=advanced")
+    assert len(app.extensions["page_cache"]) == 0
+
+
+def test_a_page_asked_for_twice_is_kept_and_served_from_the_cache(app, client):
     first = client.get("/exercises?phase=beginner")
+    second = client.get("/exercises?phase=beginner")
     cache = app.extensions["page_cache"]
     assert len(cache) == 1
-    second = client.get("/exercises?phase=beginner")
-    assert second.data == first.data
-    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
-    assert second.headers["Vary"] == first.headers["Vary"]
+    third = client.get("/exercises?phase=beginner")
+    assert second.data == third.data == first.data
+    assert third.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert third.headers["Vary"] == first.headers["Vary"]
+
+
+def test_pages_asked_for_once_are_remembered_within_a_bound(app, client, monkeypatch):
+    monkeypatch.setattr(PageCacheMiddleware, "ASKED_KEPT", 3)
+    for phase in ("beginner", "intermediate", "advanced", "injury-return"):
+        client.get(f"/exercises?phase={phase}")
+    # The fourth page found the memory full and started it afresh: the first is forgotten,
+    # so asking for it again is a first time, and only the time after keeps it.
+    client.get("/exercises?phase=beginner")
+    assert len(app.extensions["page_cache"]) == 0
+    client.get("/exercises?phase=beginner")
+    assert len(app.extensions["page_cache"]) == 1
 
 
 def test_errors_are_not_cached(app, client):
+    client.get("/exercises/nope")
     client.get("/exercises/nope")
     assert len(app.extensions["page_cache"]) == 0
 
@@ -115,11 +136,12 @@ def test_a_page_already_rendered_is_answered_before_flask(app, client):
     reached_flask = []
     app.before_request(lambda: reached_flask.append(request.path))
     first = client.get("/exercises?phase=beginner")
-    second = client.get("/exercises?phase=beginner")
+    client.get("/exercises?phase=beginner")  # the second time: kept
+    third = client.get("/exercises?phase=beginner")
     head = client.head("/exercises?phase=beginner")
-    assert reached_flask == ["/exercises"]
-    assert second.data == first.data
-    assert second.headers["ETag"] == first.headers["ETag"] == head.headers["ETag"]
+    assert reached_flask == ["/exercises", "/exercises"]
+    assert third.data == first.data
+    assert third.headers["ETag"] == first.headers["ETag"] == head.headers["ETag"]
     assert head.data == b"" and head.headers["Content-Length"] == str(len(first.data))
 
 

@@ -129,10 +129,16 @@ def etag_for(version: str, key: tuple) -> str:
 class PageCacheMiddleware:
     """Answers a page it has already rendered, or a client's matching ETag, before Flask is
     involved at all: no request context, no hooks, no view. Everything else goes through to
-    the site, and a cacheable answer (one carrying X-Index-Version) is kept on the way out.
+    the site, and a cacheable answer (one carrying X-Index-Version) is kept on the way out
+    the second time its page is asked for (as nginx's `proxy_cache_min_uses 2`): most URLs
+    are asked for once (a coach's note, a search typed once), and keeping those would only
+    push out the pages people come back to.
     """
 
     ENDPOINTS_KEPT = 4096
+    # Pages asked for once, remembered by the hash of their key. Bounded like the endpoints:
+    # when full it starts again, and a page asked for again then is kept a request later.
+    ASKED_KEPT = 8192
 
     def __init__(self, app: Flask, pages: VersionedCache):
         self.wsgi_app = app.wsgi_app
@@ -142,6 +148,7 @@ class PageCacheMiddleware:
         # The endpoint of each path and method seen: routes match on nothing else here, and
         # matching costs as much as the rest of answering from the cache.
         self._endpoints: dict[tuple[str, str], str] = {}
+        self._asked_once: set[int] = set()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
@@ -176,9 +183,20 @@ class PageCacheMiddleware:
         if page is not None:
             start_response(page.status, [*page.headers, ("Content-Length", str(len(page.body)))])
             return [page.body] if method == "GET" else []
-        if method != "GET":
+        if method != "GET" or self._first_time(key):
             return self.wsgi_app(environ, start_response)
         return self._render_and_keep(environ, start_response, key)
+
+    def _first_time(self, key: tuple) -> bool:
+        """Whether no request has asked for the page of *key* before (as far as the bounded
+        memory of pages asked for once goes); remembers it."""
+        asked = hash(key)
+        if asked in self._asked_once:
+            return False
+        if len(self._asked_once) >= self.ASKED_KEPT:
+            self._asked_once.clear()
+        self._asked_once.add(asked)
+        return True
 
     def _render_and_keep(self, environ: dict, start_response: Callable, key: tuple):
         answered: list = []
