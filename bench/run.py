@@ -82,9 +82,11 @@ class Endpoint:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def endpoints(cold_file: Path, threads: int) -> list[Endpoint]:
-    """The pages the issue names, each with a hot and a cold run."""
-    from_file = [f"@{cold_file}", str(threads)]
+def endpoints(cold_files: tuple[Path, Path], threads: int) -> list[Endpoint]:
+    """The pages the issue names, each with a hot and a cold run. The filtered list and its
+    fragment take their cold URLs from two files with none in common (`write_cold_searches`):
+    the fragment runs second, and must not find the very pages the list just rendered."""
+    list_urls, fragment_urls = ([f"@{path}", str(threads)] for path in cold_files)
     return [
         Endpoint(
             "home",
@@ -101,14 +103,14 @@ def endpoints(cold_file: Path, threads: int) -> list[Endpoint]:
         Endpoint(
             "list, 2 filters + q",
             FILTERED,
-            from_file,
+            list_urls,
             "a different phase/equipment/q every request; an exercise card rendered once is reused from the worker's card cache",
         ),
         Endpoint(
             "htmx fragment",
             FILTERED,
-            from_file,
-            "a different phase/equipment/q every request; an exercise card rendered once is reused from the worker's card cache",
+            fragment_urls,
+            "as the list, from other URLs than the list's run; an exercise card rendered once is reused from the worker's card cache",
             HTMX,
         ),
         Endpoint(
@@ -123,21 +125,35 @@ def endpoints(cold_file: Path, threads: int) -> list[Endpoint]:
     ]
 
 
-def cold_search_paths(count: int = 40_000) -> list[str]:
-    """Distinct clean list URLs, each with two filters and a search that finds something
-    in a generated corpus: one phase, one piece of equipment, and one or two title words."""
+def cold_search_paths() -> list[str]:
+    """Distinct clean list URLs, shuffled, each with two filters and a search that finds
+    something in a generated corpus: one phase, one piece of equipment, and one title word or
+    a modifier with a movement or implement word, in either order (about 37,000 URLs: enough for the
+    list and its fragment to run 8 s each at over 2,000 req/s without repeating one)."""
     words = generate.search_words()
     movements = sorted({w for m in generate.MOVEMENTS for w in m.name.replace("-", " ").split()})
-    queries = words + [f"{a} {b}" for a in generate.MODIFIERS for b in movements]
+    implements = sorted({name for name, _, _ in generate.IMPLEMENTS})
+    pairs = [(a, b) for a in generate.MODIFIERS for b in movements + implements]
+    queries = words + [f"{a} {b}" for a, b in pairs] + [f"{b} {a}" for a, b in pairs]
     equipment = ["none", "dumbbell", "kettlebell", "band", "box", "bench", "balance-pad"]
     paths = [
         f"/exercises?phase={phase}&equipment={item}&q={quote_plus(q)}"
-        for q in queries
+        for q in dict.fromkeys(queries)
         for phase in generate.PHASES
         for item in equipment
     ]
     random.Random(7).shuffle(paths)
-    return paths[:count]
+    return paths
+
+
+def write_cold_searches(work: Path, name: str) -> tuple[Path, Path]:
+    """The cold search URLs in two files with none in common: the list's and the fragment's."""
+    paths = cold_search_paths()
+    half = len(paths) // 2
+    files = (work / f"{name}-list.txt", work / f"{name}-fragment.txt")
+    for file, part in zip(files, (paths[:half], paths[half:]), strict=True):
+        file.write_text("\n".join(part) + "\n")
+    return files
 
 
 def soak_paths(slugs: list[str], searches: list[str], count: int = 200_000) -> list[str]:
@@ -314,9 +330,8 @@ def measure_searches(size: int, corpus: Path, index: Path, work: Path, args) -> 
     """At a size other than the full load's: the filtered list and its htmx fragment, hot
     and cold, next to the floor measured right after (the issue sets cold targets at every
     size)."""
-    cold_file = work / f"cold-searches-{size}.txt"
-    cold_file.write_text("\n".join(cold_search_paths()) + "\n")
-    items = [item for item in endpoints(cold_file, args.threads) if item.name in SEARCHES]
+    cold_files = write_cold_searches(work, f"cold-searches-{size}")
+    items = [item for item in endpoints(cold_files, args.threads) if item.name in SEARCHES]
     with Supervisor(work / f"logs-searches-{size}") as supervisor:
         port = free_port()
         site = start_gunicorn(supervisor, "site", port, WORKERS, node_env(corpus, index))
@@ -334,9 +349,7 @@ def measure_searches(size: int, corpus: Path, index: Path, work: Path, args) -> 
 
 def measure_load(corpus: Path, index: Path, work: Path, state_root: Path, args) -> dict:
     """The site under wrk, the two anchors, and the same through the nginx cache."""
-    cold_file = work / "cold-searches.txt"
-    cold_file.write_text("\n".join(cold_search_paths()) + "\n")
-    items = endpoints(cold_file, args.threads)
+    items = endpoints(write_cold_searches(work, "cold-searches"), args.threads)
     result: dict = {"exercises": args.load_size, "gunicorn_workers": WORKERS}
     with Supervisor(work / "logs") as supervisor:
         port = free_port()
