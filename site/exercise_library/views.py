@@ -332,23 +332,24 @@ def exercise_cards(ids: list[int]) -> Markup:
 
 @bp.app_template_global()
 def facet_options(facet: str, values: list[queries.FacetValue]) -> Markup:
-    """A facet's values in the filter panel (exercises/_facet_option.html), each rendered
-    once per index version for each count and state it comes up with: the same few counts
-    come back across thousands of queries."""
+    """A facet's values in the filter panel (exercises/_facet_option.html). Each value is
+    rendered once per index version, checked or not and singular or plural, with a hole for
+    its count: counts run into the thousands at ten thousand exercises, and one kept
+    rendering per count would crowd the cards out of the budget they share."""
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
     option = None
     html = []
     for value in values:
-        key = ("facet", facet, value.term.slug, value.count, value.selected)
-        markup = kept.get(version, key)
-        if markup is None:
+        key = ("facet", facet, value.term.slug, value.selected, value.count == 1)
+        pieces = kept.get(version, key)
+        if pieces is None:
             if option is None:
                 template = current_app.jinja_env.get_template("exercises/_facet_option.html")
                 option = template.module.facet_option
-            markup = option(facet, value)
-            kept.put(version, key, markup)
-        html.append(markup)
+            pieces = _pieces(option(facet, value, _hole("count")))
+            kept.put(version, key, pieces)
+        html.append(_filled(pieces, {"count": str(value.count)}.__getitem__))
     # Each option is a macro's output: joined as text, not checked for escaping again.
     return Markup("\n".join(html))
 
