@@ -104,7 +104,7 @@ def endpoints(cold_files: tuple[Path, Path], threads: int) -> list[Endpoint]:
             "list, 2 filters + q",
             FILTERED,
             list_urls,
-            "a different phase/equipment/q every request; an exercise card rendered once is reused from the worker's card cache",
+            "a different phase, equipment or muscle, and q every request; an exercise card rendered once is reused from the worker's card cache",
         ),
         Endpoint(
             "htmx fragment",
@@ -139,10 +139,10 @@ def cold_search_paths() -> list[str]:
     muscles = sorted({m for movement in generate.MOVEMENTS for m in movement.primary})
     second = [f"equipment={item}" for item in equipment] + [f"muscle={m}" for m in muscles]
     paths = [
-        f"/exercises?phase={phase}&{filter}&q={quote_plus(q)}"
+        f"/exercises?phase={phase}&{other}&q={quote_plus(q)}"
         for q in queries
         for phase in generate.PHASES
-        for filter in second
+        for other in second
     ]
     random.Random(7).shuffle(paths)
     return paths
