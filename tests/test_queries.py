@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from exercise_library import queries, views
+from exercise_library import create_app, queries, views
+from exercise_library.indexer import build_index
 from exercise_library.queries import Filters, fts_query
 
 KNOWN = {"phase": ["beginner", "intermediate", "advanced"], "equipment": ["none", "dumbbell"]}
@@ -177,3 +182,36 @@ def test_the_same_words_with_other_filters_reuse_the_search(app):
     assert len(app.extensions["search_cache"]) == 1
     _search(app, q="hinge")
     assert len(app.extensions["search_cache"]) == 2
+
+
+def _write_twin(library: Path, slug: str, title: str, phase: str) -> None:
+    """A published exercise that scores exactly like its twin for the word 'twin': titles
+    of the same length, everything else the same."""
+    text = (library / "exercises" / "balance-hold.md").read_text()
+    text = text.replace("title: Balance hold", f"title: {title}")
+    text = text.replace("phases: [beginner]", f"phases: [{phase}]")
+    text = text.replace("  beginner:\n", f"  {phase}:\n")
+    (library / "exercises" / f"{slug}.md").write_text(text)
+    with (library / "published.txt").open("a") as record:
+        record.write(f"{slug}\n")
+
+
+def test_equal_scores_come_easiest_first_whatever_their_ids(library_copy, tmp_path):
+    _write_twin(library_copy, "twin-alpha", "Twin hold alpha", "advanced")
+    _write_twin(library_copy, "twin-bravo", "Twin hold bravo", "beginner")
+    index = build_index(library_copy, tmp_path / "index.sqlite3").path
+    with closing(sqlite3.connect(index)) as connection:
+        ids = dict(connection.execute("SELECT slug, id FROM exercise"))
+        scores = dict(
+            connection.execute(
+                "SELECT rowid, bm25(exercise_fts) FROM exercise_fts WHERE exercise_fts MATCH 'twin'"
+            )
+        )
+    # A full build numbers exercises in slug order: the harder twin has the lower id.
+    assert ids["twin-alpha"] < ids["twin-bravo"]
+    assert scores[ids["twin-alpha"]] == scores[ids["twin-bravo"]]
+    app = create_app({"TESTING": True, "INDEX_PATH": index, "AUTO_BUILD_INDEX": False})
+
+    slugs, _ = _search(app, q="twin")
+
+    assert slugs == ["twin-bravo", "twin-alpha"]

@@ -197,8 +197,9 @@ class Card:
 
 # Every exercise id, in each sort order the list offers. Slugs break ties: ids depend on how
 # the index was built (a full or an incremental build), the order must not.
+_EASIEST_FIRST = "exercise.level, exercise.title, exercise.slug"
 _SORT_ORDERS = {
-    "level": "SELECT id FROM exercise ORDER BY level, title, slug",
+    "level": f"SELECT id FROM exercise ORDER BY {_EASIEST_FIRST}",
     "title": "SELECT id FROM exercise ORDER BY title, slug",
 }
 
@@ -348,6 +349,17 @@ class Matches:
     bits: int
 
 
+# Best match first. Equal scores are common (exercises written from one template score
+# alike); left to ids, their order would depend on how the index was built, and two nodes
+# serving one index version could show them differently under the same ETag. They come
+# easiest first, as the level sort has them.
+_RANKING = (
+    "SELECT exercise_fts.rowid FROM exercise_fts"
+    " JOIN exercise ON exercise.id = exercise_fts.rowid WHERE exercise_fts MATCH ?"
+    f" ORDER BY bm25(exercise_fts, {', '.join(str(w) for w in FTS_WEIGHTS)}), {_EASIEST_FIRST}"
+)
+
+
 def _matches(version: str, q: str) -> Matches | None:
     """The matches of search text *q*, or None when *q* has no words. People search the same
     few words with many filter combinations, so the matches of recent searches are kept
@@ -358,13 +370,7 @@ def _matches(version: str, q: str) -> Matches | None:
     searches = current_app.extensions["search_cache"]
     found = searches.get(version, match)
     if found is None:
-        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        rows = driver_connection().execute(
-            "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
-            f" ORDER BY bm25(exercise_fts, {weights})",
-            (match,),
-        )
-        ids = [row[0] for row in rows]
+        ids = [row[0] for row in driver_connection().execute(_RANKING, (match,))]
         # Two bytes an id while they fit: twice the searches in the same cache.
         ranked = array("H" if max(ids, default=0) < 1 << 16 else "i", ids)
         found = Matches(ranked, _bits(ranked))
