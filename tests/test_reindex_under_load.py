@@ -48,6 +48,7 @@ def gunicorn(library_copy: Path, tmp_path: Path):
         "EXERCISE_LIBRARY_CONTENT_DIR": str(library_copy),
         "EXERCISE_LIBRARY_INDEX_PATH": str(index),
         "EXERCISE_LIBRARY_AUTO_BUILD_INDEX": "false",
+        "ACCESS_LOG": "-",
     }
     command = [
         sys.executable,
