@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -80,6 +80,11 @@ class VersionedCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def __iter__(self) -> Iterator[Hashable]:
+        """The keys kept, least recently used first (as they were when asked)."""
+        with self._lock:
+            return iter(list(self._items))
 
 
 # The query arguments each page reads; pages not listed read them all. Anything else in a

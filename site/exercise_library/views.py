@@ -332,26 +332,33 @@ def exercise_cards(ids: list[int]) -> Markup:
 
 @bp.app_template_global()
 def facet_options(facet: str, values: list[queries.FacetValue]) -> Markup:
-    """A facet's values in the filter panel (exercises/_facet_option.html). Each value is
-    rendered once per index version, checked or not and singular or plural, with a hole for
-    its count: counts run into the thousands at ten thousand exercises, and one kept
+    """A facet's values in the filter panel (exercises/_facet_option.html). They are rendered
+    once per index version and selection, with holes for each value's count and the plural
+    that goes with it: counts run into the thousands at ten thousand exercises, and one kept
     rendering per count would crowd the cards out of the budget they share."""
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
-    option = None
-    html = []
+    key = ("facet", facet, tuple(value.term.slug for value in values if value.selected))
+    pieces = kept.get(version, key)
+    if pieces is None:
+        template = current_app.jinja_env.get_template("exercises/_facet_option.html")
+        option = template.module.facet_option
+        pieces = _pieces(
+            "\n".join(
+                option(facet, value, _hole(value.term.slug), _hole(_PLURAL + value.term.slug))
+                for value in values
+            )
+        )
+        kept.put(version, key, pieces)
+    fills = {}
     for value in values:
-        key = ("facet", facet, value.term.slug, value.selected, value.count == 1)
-        pieces = kept.get(version, key)
-        if pieces is None:
-            if option is None:
-                template = current_app.jinja_env.get_template("exercises/_facet_option.html")
-                option = template.module.facet_option
-            pieces = _pieces(option(facet, value, _hole("count")))
-            kept.put(version, key, pieces)
-        html.append(_filled(pieces, {"count": str(value.count)}.__getitem__))
-    # Each option is a macro's output: joined as text, not checked for escaping again.
-    return Markup("\n".join(html))
+        fills[value.term.slug] = str(value.count)
+        fills[_PLURAL + value.term.slug] = "" if value.count == 1 else "s"
+    return _filled(pieces, fills.__getitem__)
+
+
+# Names the hole for the plural of a value's count; no slug contains it.
+_PLURAL = "+"
 
 
 @bp.app_template_global()
