@@ -27,9 +27,12 @@ UNCACHED_ENDPOINTS = {"static", "pages.healthz"}
 
 def served_version() -> str | None:
     """The version of the index this request actually read from (same connection)."""
-    if "served_version" not in g:
-        g.served_version = connection_version()
-    return g.served_version
+    # Asked for by every kept piece of a page: one look at g when it is there.
+    try:
+        return g.served_version
+    except AttributeError:
+        g.served_version = version = connection_version()
+        return version
 
 
 @dataclass

@@ -220,6 +220,12 @@ class FacetIndex:
     every: int
     orders: dict[str, array]  # sort -> exercise ids in that order
     places: dict[str, array]  # sort -> each exercise id's place in that order
+    slugs_by_kind: dict[str, list[str]] = field(init=False)  # in taxonomy order
+
+    def __post_init__(self) -> None:
+        self.slugs_by_kind = {
+            kind: [term.slug for term in terms] for kind, terms in self.terms_by_kind.items()
+        }
 
     @classmethod
     def load(cls, version: str) -> FacetIndex:
@@ -305,9 +311,8 @@ def known_terms() -> dict[str, list[TermInfo]]:
 
 
 def parse_filters(args: MultiDict) -> tuple[Filters, dict[str, list[TermInfo]]]:
-    terms = known_terms()
-    known = {kind: [t.slug for t in values] for kind, values in terms.items()}
-    return Filters.from_args(args, known), terms
+    index = facet_index()
+    return Filters.from_args(args, index.slugs_by_kind), index.terms_by_kind
 
 
 def cards(ids: list[int]) -> list[Card]:
