@@ -7,12 +7,22 @@ import functools
 import segno
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
+from werkzeug.sansio.utils import get_current_url
 
 
 def absolute_url(path: str) -> str:
     """*path* on this site's public address: SITE_URL if configured, else the request's host."""
-    base = current_app.config.get("SITE_URL") or request.host_url
-    return base.rstrip("/") + path
+    site_url = current_app.config.get("SITE_URL")
+    if site_url:
+        return site_url.rstrip("/") + path
+    return _host_url(request.scheme, request.host) + path
+
+
+@functools.lru_cache(maxsize=64)
+def _host_url(scheme: str, host: str) -> str:
+    """`request.host_url` without its slash, built once per scheme and host (request.host is
+    checked against TRUSTED_HOSTS first): every page's canonical link starts with it."""
+    return get_current_url(scheme, host).rstrip("/")
 
 
 def canonical_url(**args) -> str | None:

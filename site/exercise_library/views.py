@@ -77,26 +77,44 @@ def library_url(args: dict[str, list[str] | str], base: str | None = None) -> st
 
 _quoted = functools.lru_cache(maxsize=4096)(quote_plus)
 
-# Where a facet's values go in the address toggle_urls builds once: quote_plus gives "%00"
-# for it, and no slug (the values of the facets before it) contains that.
+# Where a facet's values go in the address _Toggled builds once: quote_plus gives "%00" for
+# it, and no slug (the values of the facets before it) contains that.
 _VALUES_HOLE = "\x00"
+
+
+@dataclass(frozen=True)
+class _Toggled:
+    """The addresses that add or remove values of one facet, around the part they differ in:
+    *head* + the facet's values (`facet_pairs`) + *tail*, or *without* when no value is left.
+    Built once for many values, with a hole where the facet's values go."""
+
+    head: str
+    tail: str
+    without: str
+
+    @classmethod
+    def of(cls, filters: queries.Filters, facet: str, base: str) -> _Toggled:
+        with_hole = library_url(filters.with_values(facet, (_VALUES_HOLE,)), base)
+        # The first hole is the facet's: the query text comes after the facets.
+        head, _, tail = with_hole.partition(f"{_quoted(facet)}={_quoted(_VALUES_HOLE)}")
+        return cls(head, tail, library_url(filters.with_values(facet, ()), base))
+
+
+def _facet_pairs(facet: str, values: tuple[str, ...]) -> str:
+    """*facet*'s part of a query string with *values*, as library_url writes it."""
+    return "&".join(f"{_quoted(facet)}={_quoted(value)}" for value in values)
 
 
 def toggle_urls(filters: queries.Filters, facet: str, base: str) -> Callable[[str], str]:
     """For many values of one *facet*: the function giving, for each value, the address
-    `library_url(filters.toggled(facet, value), base)` gives. The address is built once with
-    a hole where the facet's values go; only those differ from one value to the next."""
-    with_hole = library_url(filters.with_values(facet, (_VALUES_HOLE,)), base)
-    hole = f"{_quoted(facet)}={_quoted(_VALUES_HOLE)}"
-    without = library_url(filters.with_values(facet, ()), base)
+    `library_url(filters.toggled(facet, value), base)` gives."""
+    around = _Toggled.of(filters, facet, base)
 
     def url(value: str) -> str:
         values = filters.toggled_values(facet, value)
         if not values:
-            return without
-        # The first hole is the facet's: the query text comes after the facets.
-        pairs = "&".join(f"{_quoted(facet)}={_quoted(v)}" for v in values)
-        return with_hole.replace(hole, pairs, 1)
+            return around.without
+        return around.head + _facet_pairs(facet, values) + around.tail
 
     return url
 
@@ -114,7 +132,7 @@ def exercise_list():
 
     response = render_page_or_fragment(
         "exercises/index.html", "exercises/_results.html", result=result, filters=filters,
-        facet_labels=queries.FACET_LABELS, sorts=queries.SORTS,
+        canonical=canonical, facet_labels=queries.FACET_LABELS, sorts=queries.SORTS,
         panel_open=is_htmx_request(),
     )  # fmt: skip
     if is_htmx_request() and not is_canonical:
@@ -379,26 +397,36 @@ def layout(part: str) -> Markup:
 @bp.app_template_global()
 def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) -> Markup:
     """The body map of /exercises (filter_map in exercises/_body_map.html): each muscle a
-    link that adds it to or removes it from the query. All but those links depends only on
-    which muscles are selected, so the map is rendered once per index version and selection
-    with a hole for each link (named by the muscle), and a request only fills in its own."""
+    link that adds it to or removes it from the query. The map, each link's muscles
+    included, depends only on which muscles are selected, so it is rendered once per index
+    version and selection with holes for what the links share from the rest of the query
+    (`_Toggled`), and a request only fills those in."""
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
     selected = filters.selected.get("muscle", ())
     key = ("muscle-filter-map", selected, hx_target, id_prefix)
     pieces = kept.get(version, key)
     if pieces is None:
+
+        def href(slug: str) -> Markup:
+            values = filters.toggled_values("muscle", slug)
+            if not values:
+                return _hole("without")
+            return _hole("head") + escape(_facet_pairs("muscle", values)) + _hole("tail")
+
         template = current_app.jinja_env.get_template("exercises/_body_map.html")
         html = template.module.filter_map(
-            queries.known_terms().get("muscle", []), selected, _hole,
+            queries.known_terms().get("muscle", []), selected, href,
             hx_target=hx_target, id_prefix=id_prefix,
         )  # fmt: skip
         pieces = _pieces(html)
         kept.put(version, key, pieces)
-    link_to = toggle_urls(filters, "muscle", page_url("pages.exercise_list"))
-    # Each muscle's link once, though it comes up once per view of the body it shows in.
-    links = {slug: escape(link_to(slug)) for slug in set(pieces[1::2])}
-    return _filled(pieces, links.__getitem__)
+    around = _Toggled.of(filters, "muscle", page_url("pages.exercise_list"))
+    parts = {
+        "head": escape(around.head), "tail": escape(around.tail),
+        "without": escape(around.without),
+    }  # fmt: skip
+    return _filled(pieces, parts.__getitem__)
 
 
 # The mark around each hole of a page kept in pieces: no markup or address of the library
