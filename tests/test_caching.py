@@ -29,6 +29,16 @@ def test_a_matching_etag_gets_304(client):
     assert response.headers["ETag"] == etag
 
 
+def test_the_etag_names_the_index_the_page_was_read_from(app, client, monkeypatch):
+    """The file in place can change between the first look at it and the request's own
+    connection: the ETag must then follow what the page was made from."""
+    fresh = client.get("/exercises?phase=advanced")
+    monkeypatch.setattr(app.extensions["index_version"], "current", lambda environ=None: "0" * 16)
+    raced = client.get("/exercises?phase=advanced")
+    assert raced.headers["X-Index-Version"] == fresh.headers["X-Index-Version"]
+    assert raced.headers["ETag"] == fresh.headers["ETag"]
+
+
 def test_fragment_and_page_have_different_etags(client):
     page = client.get("/exercises?phase=beginner").headers["ETag"]
     fragment = client.get("/exercises?phase=beginner", headers={"HX-Request": "true"}).headers[

@@ -126,8 +126,10 @@ def page_key(environ: dict, endpoint: str) -> tuple:
     )  # fmt: skip
 
 
-# Where PageCacheMiddleware leaves the request's page_key for the ETag Flask sends.
+# Where PageCacheMiddleware leaves the request's page_key, and the (version, ETag) it made of
+# it, for the ETag Flask sends: the same unless a new index came in between.
 PAGE_KEY = "exercise_library.page_key"
+PAGE_ETAG = "exercise_library.page_etag"
 
 
 def etag_for(version: str, key: tuple) -> str:
@@ -177,6 +179,7 @@ class PageCacheMiddleware:
             return self.wsgi_app(environ, start_response)
         key = environ[PAGE_KEY] = page_key(environ, endpoint)
         etag = etag_for(version, key)
+        environ[PAGE_ETAG] = (version, etag)
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(etag):
             start_response(
                 "304 Not Modified",
@@ -265,8 +268,11 @@ def init_app(app: Flask) -> None:
         version = served_version()
         if version is None:
             return response
-        key = request.environ.get(PAGE_KEY) or page_key(request.environ, request.endpoint)
-        response.set_etag(etag_for(version, key))
+        made_for, etag = request.environ.get(PAGE_ETAG, (None, None))
+        if made_for != version:
+            key = request.environ.get(PAGE_KEY) or page_key(request.environ, request.endpoint)
+            etag = etag_for(version, key)
+        response.set_etag(etag)
         response.headers["Cache-Control"] = CACHE_CONTROL
         response.headers["X-Index-Version"] = version
         return response
