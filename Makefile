@@ -41,7 +41,8 @@ test: $(STAMP) $(CHROMIUM) $(NGINX)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## Production serving: gunicorn on http://127.0.0.1:8000 (PORT=8001 WORKERS=4 make serve).
+## Production serving: gunicorn on http://127.0.0.1:8000 (PORT=8001 WORKERS=4 make serve;
+## ACCESS_LOG=- logs each request on stdout, which nginx in front otherwise does).
 serve: $(STAMP)
 	-$(FLASK) index
 	$(BIN)/gunicorn -c gunicorn.conf.py
