@@ -85,7 +85,7 @@ _VALUES_HOLE = "\x00"
 @dataclass(frozen=True)
 class _Toggled:
     """The addresses that add or remove values of one facet, around the part they differ in:
-    *head* + the facet's values (`facet_pairs`) + *tail*, or *without* when no value is left.
+    *head* + the facet's values (`_facet_pairs`) + *tail*, or *without* when no value is left.
     Built once for many values, with a hole where the facet's values go."""
 
     head: str
