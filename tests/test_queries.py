@@ -61,16 +61,16 @@ def test_a_toggled_query_is_already_canonical(phases, equipment, q, facet, data)
     st.sampled_from(sorted(KNOWN)),
     st.data(),
 )
-def test_toggle_urls_give_the_address_of_each_toggled_query(
-    phases, equipment, q, sort, facet, data
-):
+def test_toggled_addresses_are_those_of_each_toggled_query(phases, equipment, q, sort, facet, data):
     """The body map's links, built from one address with a hole, are the addresses
     library_url gives, whatever the query text holds (a NUL, 'phase=', an ampersand)."""
     pairs = [("phase", v) for v in phases] + [("equipment", v) for v in equipment]
     filters = Filters.from_args(MultiDict([*pairs, ("q", q), ("sort", sort)]), KNOWN)
-    url = views.toggle_urls(filters, facet, "/exercises")
+    around = views.Toggled.of(filters, facet, "/exercises")
     value = data.draw(st.sampled_from(KNOWN[facet]))
-    assert url(value) == views.library_url(filters.toggled(facet, value), "/exercises")
+    assert around.address(facet, filters.toggled_values(facet, value)) == views.library_url(
+        filters.toggled(facet, value), "/exercises"
+    )
 
 
 def test_query_text_is_trimmed_and_bounded():

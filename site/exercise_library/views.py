@@ -77,46 +77,35 @@ def library_url(args: dict[str, list[str] | str], base: str | None = None) -> st
 
 _quoted = functools.lru_cache(maxsize=4096)(quote_plus)
 
-# Where a facet's values go in the address _Toggled builds once: quote_plus gives "%00" for
+# Where a facet's values go in the address Toggled.of builds once: quote_plus gives "%00" for
 # it, and no slug (the values of the facets before it) contains that.
 _VALUES_HOLE = "\x00"
 
 
 @dataclass(frozen=True)
-class _Toggled:
+class Toggled:
     """The addresses that add or remove values of one facet, around the part they differ in:
-    *head* + the facet's values (`_facet_pairs`) + *tail*, or *without* when no value is left.
-    Built once for many values, with a hole where the facet's values go."""
+    *head* + the facet's values + *tail*, or *without* when no value is left. Built once for
+    many values (`of`); the body map keeps its links with holes in their place."""
 
     head: str
     tail: str
     without: str
 
     @classmethod
-    def of(cls, filters: queries.Filters, facet: str, base: str) -> _Toggled:
+    def of(cls, filters: queries.Filters, facet: str, base: str) -> Toggled:
+        """The addresses around *facet*'s values for *filters*, from /exercises at *base*."""
         with_hole = library_url(filters.with_values(facet, (_VALUES_HOLE,)), base)
         # The first hole is the facet's: the query text comes after the facets.
         head, _, tail = with_hole.partition(f"{_quoted(facet)}={_quoted(_VALUES_HOLE)}")
         return cls(head, tail, library_url(filters.with_values(facet, ()), base))
 
-
-def _facet_pairs(facet: str, values: tuple[str, ...]) -> str:
-    """*facet*'s part of a query string with *values*, as library_url writes it."""
-    return "&".join(f"{_quoted(facet)}={_quoted(value)}" for value in values)
-
-
-def toggle_urls(filters: queries.Filters, facet: str, base: str) -> Callable[[str], str]:
-    """For many values of one *facet*: the function giving, for each value, the address
-    `library_url(filters.toggled(facet, value), base)` gives."""
-    around = _Toggled.of(filters, facet, base)
-
-    def url(value: str) -> str:
-        values = filters.toggled_values(facet, value)
+    def address(self, facet: str, values: tuple[str, ...]) -> str:
+        """The address with *values* as *facet*'s (escaped, if the parts are Markup)."""
         if not values:
-            return around.without
-        return around.head + _facet_pairs(facet, values) + around.tail
-
-    return url
+            return self.without
+        pairs = "&".join(f"{_quoted(facet)}={_quoted(value)}" for value in values)
+        return self.head + pairs + self.tail
 
 
 @bp.get("/exercises")
@@ -400,19 +389,17 @@ def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) 
     link that adds it to or removes it from the query. The map, each link's muscles
     included, depends only on which muscles are selected, so it is rendered once per index
     version and selection with holes for what the links share from the rest of the query
-    (`_Toggled`), and a request only fills those in."""
+    (`Toggled`), and a request only fills those in."""
     kept = current_app.extensions["card_cache"]
     version = served_version() or ""
     selected = filters.selected.get("muscle", ())
     key = ("muscle-filter-map", selected, hx_target, id_prefix)
     pieces = kept.get(version, key)
     if pieces is None:
+        holes = Toggled(_hole("head"), _hole("tail"), _hole("without"))
 
         def href(slug: str) -> Markup:
-            values = filters.toggled_values("muscle", slug)
-            if not values:
-                return _hole("without")
-            return _hole("head") + escape(_facet_pairs("muscle", values)) + _hole("tail")
+            return holes.address("muscle", filters.toggled_values("muscle", slug))
 
         template = current_app.jinja_env.get_template("exercises/_body_map.html")
         html = template.module.filter_map(
@@ -421,11 +408,8 @@ def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) 
         )  # fmt: skip
         pieces = _pieces(html)
         kept.put(version, key, pieces)
-    around = _Toggled.of(filters, "muscle", page_url("pages.exercise_list"))
-    parts = {
-        "head": escape(around.head), "tail": escape(around.tail),
-        "without": escape(around.without),
-    }  # fmt: skip
+    around = Toggled.of(filters, "muscle", page_url("pages.exercise_list"))
+    parts = {name: escape(address) for name, address in vars(around).items()}
     return _filled(pieces, parts.__getitem__)
 
 
