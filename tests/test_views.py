@@ -76,6 +76,8 @@ def test_facet_counts_and_checked_state_are_rendered(client):
     assert not page.find("input", id="phase-intermediate").has_attr("checked")
     label = page.find("label", attrs={"for": "equipment-box"})
     assert label.select_one(".count").get_text() == "(1 result)"
+    label = page.find("label", attrs={"for": "phase-beginner"})
+    assert label.select_one(".count").get_text() == "(3 results)"
     assert page.find(id="result-count").get_text(" ", strip=True) == "3 exercises"
 
 
