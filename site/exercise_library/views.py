@@ -77,9 +77,10 @@ def library_url(args: dict[str, list[str] | str], base: str | None = None) -> st
 
 _quoted = functools.lru_cache(maxsize=4096)(quote_plus)
 
-# Where a facet's values go in the address Toggled.of builds once: quote_plus gives "%00" for
-# it, and no slug (the values of the facets before it) contains that.
-_VALUES_HOLE = "\x00"
+# The mark around each hole of a page or address kept in pieces: no markup or address of the
+# library contains a NUL (YAML refuses it, Markdown turns it into U+FFFD, slugs are
+# [a-z0-9-]), and quote_plus gives "%00" for it.
+_HOLE = "\x00"
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,10 @@ class Toggled:
     @classmethod
     def of(cls, filters: queries.Filters, facet: str, base: str) -> Toggled:
         """The addresses around *facet*'s values for *filters*, from /exercises at *base*."""
-        with_hole = library_url(filters.with_values(facet, (_VALUES_HOLE,)), base)
-        # The first hole is the facet's: the query text comes after the facets.
-        head, _, tail = with_hole.partition(f"{_quoted(facet)}={_quoted(_VALUES_HOLE)}")
+        # The facet's values go where a hole is; the first one is the facet's, since the
+        # query text comes after the facets.
+        with_hole = library_url(filters.with_values(facet, (_HOLE,)), base)
+        head, _, tail = with_hole.partition(f"{_quoted(facet)}={_quoted(_HOLE)}")
         return cls(head, tail, library_url(filters.with_values(facet, ()), base))
 
     def address(self, facet: str, values: tuple[str, ...]) -> str:
@@ -411,11 +413,6 @@ def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) 
     around = Toggled.of(filters, "muscle", page_url("pages.exercise_list"))
     parts = {name: escape(address) for name, address in vars(around).items()}
     return _filled(pieces, parts.__getitem__)
-
-
-# The mark around each hole of a page kept in pieces: no markup or address of the library
-# contains a NUL (YAML refuses it, Markdown turns it into U+FFFD, slugs are [a-z0-9-]).
-_HOLE = "\x00"
 
 
 def _hole(name: str) -> Markup:
