@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags, quote_etag
 from werkzeug.wsgi import get_host
 
+from . import current
 from .db import connection_version
 from .prescription import FIELDS as PRESCRIPTION_FIELDS
 
@@ -28,10 +29,11 @@ UNCACHED_ENDPOINTS = {"static", "pages.healthz"}
 def served_version() -> str | None:
     """The version of the index this request actually read from (same connection)."""
     # Asked for by every kept piece of a page: one look at g when it is there.
+    here = current.g()
     try:
-        return g.served_version
+        return here.served_version
     except AttributeError:
-        g.served_version = version = connection_version()
+        here.served_version = version = connection_version()
         return version
 
 
@@ -258,6 +260,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def mark_cacheable(response: Response) -> Response:
+        request = current.request()
         if request.method not in ("GET", "HEAD") or request.endpoint in UNCACHED_ENDPOINTS:
             return response
         if response.status_code != 200 or response.mimetype not in (

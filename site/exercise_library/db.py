@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from . import current
 
 
 class Base(DeclarativeBase):
@@ -51,24 +53,27 @@ def connection() -> Connection:
     first use. The ORM session and the driver's queries both read through it, so a page
     never mixes two index files; a page that only needs the driver never starts a session,
     which would cost several times what its queries do."""
-    found = g.get("_index_connection")
+    here = current.g()
+    found = here.get("_index_connection")
     if found is None:
-        found = g._index_connection = db.engine.connect()
+        found = here._index_connection = db.engine.connect()
     return found
 
 
 def driver_connection() -> sqlite3.Connection:
     """The sqlite3 connection under `connection()`, for the few hot queries where building
     ORM rows costs more than the query itself. Values are still bound."""
-    found = g.get("_index_driver_connection")
+    here = current.g()
+    found = here.get("_index_driver_connection")
     if found is None:
-        found = g._index_driver_connection = connection().connection.dbapi_connection
+        found = here._index_driver_connection = connection().connection.dbapi_connection
     return found
 
 
 def _close_connection(exception: BaseException | None) -> None:
-    found = g.pop("_index_connection", None)
-    g.pop("_index_driver_connection", None)
+    here = current.g()
+    found = here.pop("_index_connection", None)
+    here.pop("_index_driver_connection", None)
     if found is not None:
         db.session.remove()  # the session first: it may hold a transaction on the connection
         found.close()

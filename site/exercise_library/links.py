@@ -5,16 +5,19 @@ from __future__ import annotations
 import functools
 
 import segno
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.sansio.utils import get_current_url
+
+from . import current
 
 
 def absolute_url(path: str) -> str:
     """*path* on this site's public address: SITE_URL if configured, else the request's host."""
-    site_url = current_app.config.get("SITE_URL")
+    site_url = current.app().config.get("SITE_URL")
     if site_url:
         return site_url.rstrip("/") + path
+    request = current.request()
     return _host_url(request.scheme, request.host) + path
 
 

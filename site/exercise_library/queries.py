@@ -14,11 +14,11 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from . import current
 from .db import db, driver_connection
 from .fts import FTS_WEIGHTS
 from .models import Alias, Exercise, Meta, Term
@@ -372,7 +372,7 @@ def _matches(version: str, q: str) -> Matches | None:
     match = fts_query(q)
     if match is None:
         return None
-    searches = current_app.extensions["search_cache"]
+    searches = current.app().extensions["search_cache"]
     found = searches.get(version, match)
     if found is None:
         ids = [row[0] for row in driver_connection().execute(_RANKING, (match,))]

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, url_for
+
+from . import current
 
 
 def page_url(endpoint: str, **values) -> str:
     """`url_for` for templates: a relative address, built once per app, mount point and set
     of arguments. Anything unusual (`_external`, `_anchor`, list values) goes to url_for."""
     if all(isinstance(value, str) and not name.startswith("_") for name, value in values.items()):
-        built = current_app.extensions["page_urls"]
-        return built(request.script_root, endpoint, tuple(values.items()))
+        built = current.app().extensions["page_urls"]
+        return built(current.request().script_root, endpoint, tuple(values.items()))
     return url_for(endpoint, **values)
 
 

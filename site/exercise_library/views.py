@@ -22,7 +22,7 @@ from flask import (
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from . import queries
+from . import current, queries
 from .cache import served_version
 from .db import db
 from .links import absolute_url
@@ -38,7 +38,7 @@ bp = Blueprint("pages", __name__)
 def is_htmx_request() -> bool:
     """htmx sends HX-Request on its own requests; a history restore does not, and gets the
     full page like any other visitor."""
-    return request.headers.get("HX-Request") == "true"
+    return current.request().headers.get("HX-Request") == "true"
 
 
 def render_page_or_fragment(page: str, fragment: str, **context):
@@ -325,9 +325,9 @@ def exercise_cards(ids: list[int]) -> Markup:
     """Exercises *ids* as list cards (exercises/_card.html), one after the other. Each card
     is rendered once per index version and kept; only the cards not kept yet are read from
     the index."""
-    kept = current_app.extensions["card_cache"]
+    kept = current.app().extensions["card_cache"]
     version = served_version() or ""
-    root = request.script_root
+    root = current.request().script_root
     found = {exercise_id: kept.get(version, (root, exercise_id)) for exercise_id in ids}
     missing = [exercise_id for exercise_id, html in found.items() if html is None]
     if missing:
@@ -345,7 +345,7 @@ def facet_options(facet: str, values: list[queries.FacetValue]) -> Markup:
     once per index version and selection, with holes for each value's count and the plural
     that goes with it: counts run into the thousands at ten thousand exercises, and one kept
     rendering per count would crowd the cards out of the budget they share."""
-    kept = current_app.extensions["card_cache"]
+    kept = current.app().extensions["card_cache"]
     version = served_version() or ""
     key = ("facet", facet, tuple(value.term.slug for value in values if value.selected))
     pieces = kept.get(version, key)
@@ -375,12 +375,14 @@ def layout(part: str) -> Markup:
     """A part of every page (a macro in _layout.html: the links in the head, the header, the
     footer). It depends only on the mount point and on which page is shown (the navigation
     marks the current one), so each is rendered once per process and page."""
-    parts = current_app.extensions.setdefault("layout_parts", {})
+    app = current.app()
+    parts = app.extensions.setdefault("layout_parts", {})
+    request = current.request()
     endpoint = request.endpoint
     key = (part, request.script_root, endpoint)
     html = parts.get(key)
     if html is None:
-        macros = current_app.jinja_env.get_template("_layout.html").module
+        macros = app.jinja_env.get_template("_layout.html").module
         html = parts[key] = getattr(macros, part)(endpoint)
     return html
 
@@ -392,7 +394,7 @@ def muscle_filter_map(filters: queries.Filters, hx_target: str, id_prefix: str) 
     included, depends only on which muscles are selected, so it is rendered once per index
     version and selection with holes for what the links share from the rest of the query
     (`Toggled`), and a request only fills those in."""
-    kept = current_app.extensions["card_cache"]
+    kept = current.app().extensions["card_cache"]
     version = served_version() or ""
     selected = filters.selected.get("muscle", ())
     key = ("muscle-filter-map", selected, hx_target, id_prefix)
