@@ -86,11 +86,10 @@ class Alias(db.Model):
     exercise: Mapped[Exercise] = relationship()
 
 
-class Dosage(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    phase_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
-    position: Mapped[int]
+class DoseColumns:
+    """A prescription as a coach writes it (`3 x 10 per leg`, tempo, load, a note): the
+    columns of a phase's dosage of an exercise and of a program item alike (library.Dose)."""
+
     sets: Mapped[int]
     reps: Mapped[str | None]
     seconds: Mapped[str | None]
@@ -98,6 +97,13 @@ class Dosage(db.Model):
     tempo: Mapped[str | None]
     load: Mapped[str | None]
     note: Mapped[str | None]
+
+
+class Dosage(DoseColumns, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
+    position: Mapped[int]
 
     phase: Mapped[Term] = relationship(lazy="joined")
 
@@ -172,18 +178,11 @@ class ProgramSession(db.Model):
     items: Mapped[list[ProgramItem]] = relationship(order_by="ProgramItem.position")
 
 
-class ProgramItem(db.Model):
+class ProgramItem(DoseColumns, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("program_session.id"), index=True)
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
     position: Mapped[int]
-    sets: Mapped[int]
-    reps: Mapped[str | None]
-    seconds: Mapped[str | None]
-    per_leg: Mapped[bool]
-    tempo: Mapped[str | None]
-    load: Mapped[str | None]
-    note: Mapped[str | None]
 
     exercise: Mapped[Exercise] = relationship(lazy="joined")
 
