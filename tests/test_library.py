@@ -150,6 +150,18 @@ def test_a_broken_link_in_a_guide_is_reported(library_copy: Path):
     )
 
 
+def test_a_guide_file_name_that_is_not_a_slug_is_reported(library_copy: Path):
+    guides = library_copy / "guides"
+    (guides / "scheduling.md").rename(guides / "Race Week.md")
+    _, problems = load_library(library_copy)
+    assert any(
+        p.path.endswith("Race Week.md")
+        and p.line == 1
+        and "rename it to 'race-week.md'" in p.message
+        for p in problems
+    )
+
+
 def test_a_program_naming_an_unknown_exercise_is_reported(library_copy: Path):
     program = library_copy / "phases" / "beginner.md"
     program.write_text(

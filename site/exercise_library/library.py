@@ -538,6 +538,20 @@ EXERCISE_FIELDS = (
 )  # fmt: skip
 
 
+def _check_file_name(path: Path, shown: str, kind: str, problems: list[Problem]) -> None:
+    """A file's name is its page's address: it must be a slug (*kind* names the file in the
+    suggested name when nothing of the old one is left)."""
+    if not is_slug(path.stem):
+        suggested = slugify(path.stem) or kind
+        problems.append(
+            Problem(
+                shown,
+                1,
+                f"the file name '{path.name}' is not a valid slug: rename it to '{suggested}.md'",
+            )
+        )
+
+
 def read_exercise(
     path: Path, root: Path, terms: dict[str, dict[str, Term]]
 ) -> tuple[Exercise | None, list[Problem]]:
@@ -545,14 +559,7 @@ def read_exercise(
     problems: list[Problem] = []
     shown = _display(path)
     slug = path.stem
-    if not is_slug(slug):
-        problems.append(
-            Problem(
-                shown,
-                1,
-                f"the file name '{path.name}' is not a valid slug: rename it to '{slugify(slug) or 'exercise'}.md'",
-            )
-        )
+    _check_file_name(path, shown, "exercise", problems)
     document = read_document(path, root, problems)
     if document is None:
         return None, problems
@@ -751,14 +758,7 @@ def read_program(
 def read_guide(path: Path, root: Path) -> tuple[Guide | None, list[Problem]]:
     problems: list[Problem] = []
     shown = _display(path)
-    if not is_slug(path.stem):
-        problems.append(
-            Problem(
-                shown,
-                1,
-                f"the file name '{path.name}' is not a valid slug: rename it to '{slugify(path.stem) or 'guide'}.md'",
-            )
-        )
+    _check_file_name(path, shown, "guide", problems)
     document = read_document(path, root, problems)
     if document is None:
         return None, problems
