@@ -299,12 +299,16 @@ def test_an_incremental_build_checks_unchanged_files_against_a_deletion(
     assert indexed_copy.read_bytes() == before
 
 
-def test_a_taxonomy_change_falls_back_to_a_full_build(library_copy: Path, indexed_copy: Path):
+def test_a_taxonomy_change_falls_back_to_a_full_build(
+    library_copy: Path, indexed_copy: Path, tmp_path: Path
+):
     taxonomy = library_copy / "taxonomy.yml"
     taxonomy.write_text(taxonomy.read_text() + "\n")
     report = build_index(library_copy, indexed_copy)
     assert not report.incremental and report.reason == "taxonomy.yml changed"
     assert report.parsed == 6
+    # Built into the file that began as a copy of the old index, thrown away first.
+    _assert_same_as_full_build(library_copy, indexed_copy, tmp_path)
 
 
 def test_an_index_of_another_format_falls_back_to_a_full_build(

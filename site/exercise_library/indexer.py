@@ -6,10 +6,11 @@ and a failed check or build leaves the serving index exactly as it was.
 
 Builds are incremental when they can be. The index keeps, per content file, the hash of its
 bytes and (for an exercise) what the checks across files need (`library.ExerciseLinks`). With
-an index in place, a build hashes every file, re-reads only the exercise files that changed or
-were added, runs every check across files over the whole library, then copies the old index to
-a temporary file, rewrites only the rows of the changed, added and deleted exercises (search
-rows included) and the small program, guide and assessment tables, and swaps it in. It falls
+an index in place, a build copies it to a temporary file on another thread while it hashes
+every file, re-reads only the exercise files that changed or were added and runs every check
+across files over the whole library; it then rewrites, in the copy, only the rows of the
+changed, added and deleted exercises (search rows included) and the small program, guide and
+assessment tables, and swaps it in. It falls
 back to a full build when there is no usable index, the index format or taxonomy.yml changed,
 or so many files changed that starting afresh is as quick.
 """
@@ -118,8 +119,48 @@ def build_index(content_dir: Path, index_path: Path, *, full: bool = False) -> B
     index_path = Path(index_path)
     with collector_paused():
         state = None if full else _State.read(index_path)
-        scan = _scan(content_dir, state)
-        return _build(Path(content_dir), index_path, state, scan, full, started)
+        # With an index in place, the build most likely patches a copy of it: the copy is
+        # made while the content is scanned and checked.
+        with _NewIndex(index_path, copied=state is not None) as new:
+            scan = _scan(content_dir, state)
+            return _build(Path(content_dir), new, state, scan, full, started)
+
+
+class _NewIndex:
+    """The temporary file a build writes beside the index in place, removed unless the build
+    moves it into place. If *copied*, it starts as a copy of the index in place, made and
+    synced to disk on a thread of its own from the start."""
+
+    def __init__(self, index_path: Path, copied: bool):
+        self.index_path = index_path
+        self.copied = copied
+
+    def __enter__(self) -> _NewIndex:
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=self.index_path.parent)
+        os.close(handle)
+        self.path = Path(name)
+        self._copier = concurrent.futures.ThreadPoolExecutor(1)
+        if self.copied:
+            self._copy = self._copier.submit(_copy, self.index_path, self.path)
+        return self
+
+    def wait(self) -> None:
+        """Return once the copy is on disk and its thread gone (a process should not fork
+        while it runs other threads); raise what the copy raised."""
+        self._copier.shutdown()
+        if self.copied:
+            self._copy.result()
+
+    def start_empty(self) -> None:
+        """Throw the copy away: a full build after all."""
+        self.wait()
+        os.truncate(self.path, 0)
+
+    def __exit__(self, kind: type | None, *_: object) -> None:
+        self._copier.shutdown()
+        if kind is not None:
+            self.path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -194,64 +235,56 @@ def _plan(state: _State | None, scan: ContentScan, full: bool) -> tuple[str, int
 
 def _build(
     content_dir: Path,
-    index_path: Path,
+    new: _NewIndex,
     state: _State | None,
     scan: ContentScan,
     full: bool,
     started: float,
 ) -> BuildReport:
+    """Write the index into *new* (a copy of the one in place, if there is one, to patch)
+    and move it into place."""
     reason, reread = _plan(state, scan, full)
-    index_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=index_path.parent)
-    os.close(handle)
+    if state is not None and not reason:
+        # The copy goes on while this thread checks the content, so at the end only the
+        # pages the patch changed are left to sync.
+        if reread >= PARALLEL_FROM:
+            new.wait()  # the checks start processes
+        library, problems = load_library(content_dir, reuse=state.decoded_links(), scan=scan)
+        new.wait()
+        if problems:
+            raise ContentError(problems)
+    elif new.copied:
+        new.start_empty()
+    temporary = new.path
+    engine = create_engine(f"sqlite:///{temporary}")
     try:
-        if state is not None and not reason:
-            # The kernel copies the index and writes the copy to disk on another thread
-            # while this one checks the content, so at the end only the pages the patch
-            # changed are left to sync. Not when the checks read files on other cores: a
-            # process should not fork while it runs other threads.
-            with concurrent.futures.ThreadPoolExecutor(1) as copier:
-                copied = copier.submit(_copy, index_path, Path(temporary))
-                if reread >= PARALLEL_FROM:
-                    copier.shutdown()  # the copy done and its thread gone
-                library, problems = load_library(
-                    content_dir, reuse=state.decoded_links(), scan=scan
-                )
-                copied.result()
-            if problems:
-                raise ContentError(problems)
-        engine = create_engine(f"sqlite:///{temporary}")
-        try:
-            with engine.connect() as connection:
-                # The file is not live until os.replace, so journaling buys nothing here.
-                connection.exec_driver_sql("PRAGMA journal_mode=OFF")
-                connection.exec_driver_sql("PRAGMA synchronous=OFF")
-                connection.exec_driver_sql("PRAGMA locking_mode=EXCLUSIVE")
-                # Room for the pages a build keeps going back to (the ends of the tables, the
-                # search index's pending terms), not the whole file: past this, pages go to
-                # the file (and, in a full build, to disk: _Syncer) while other cores still
-                # parse, so the commit and the final sync have little left to write.
-                connection.exec_driver_sql("PRAGMA cache_size=-8192")
-                if reason:
-                    library = _write(connection, content_dir, scan, Path(temporary))
-                    removed = 0
-                else:
-                    removed = _patch(connection, library, scan, state)
-                connection.commit()
-                if reason:
-                    # Not after a patch: its lookups by exercise_id would make optimize
-                    # record planner statistics a full build of the same content lacks.
-                    connection.exec_driver_sql("PRAGMA optimize")
-        finally:
-            engine.dispose()
-        _fsync(Path(temporary))
-        os.replace(temporary, index_path)
-        _fsync(index_path.parent)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        with engine.connect() as connection:
+            # The file is not live until os.replace, so journaling buys nothing here.
+            connection.exec_driver_sql("PRAGMA journal_mode=OFF")
+            connection.exec_driver_sql("PRAGMA synchronous=OFF")
+            connection.exec_driver_sql("PRAGMA locking_mode=EXCLUSIVE")
+            # Room for the pages a build keeps going back to (the ends of the tables, the
+            # search index's pending terms), not the whole file: past this, pages go to
+            # the file (and, in a full build, to disk: _Syncer) while other cores still
+            # parse, so the commit and the final sync have little left to write.
+            connection.exec_driver_sql("PRAGMA cache_size=-8192")
+            if reason:
+                library = _write(connection, content_dir, scan, temporary)
+                removed = 0
+            else:
+                removed = _patch(connection, library, scan, state)
+            connection.commit()
+            if reason:
+                # Not after a patch: its lookups by exercise_id would make optimize
+                # record planner statistics a full build of the same content lacks.
+                connection.exec_driver_sql("PRAGMA optimize")
+    finally:
+        engine.dispose()
+    _fsync(temporary)
+    os.replace(temporary, new.index_path)
+    _fsync(new.index_path.parent)
     report = BuildReport(
-        len(library.links), library.version, time.perf_counter() - started, index_path,
+        len(library.links), library.version, time.perf_counter() - started, new.index_path,
         incremental=not reason, parsed=len(library.read), removed=removed, reason=reason,
     )  # fmt: skip
     log.info("indexed %s", report.describe())
@@ -642,7 +675,8 @@ def ensure_index(content_dir: Path, index_path: Path) -> None:
             scan = _scan(content_dir, state)
             if state is not None and state.meta.get("version") == scan.version:
                 return
-            _build(Path(content_dir), index_path, state, scan, False, started)
+            with _NewIndex(index_path, copied=state is not None) as new:
+                _build(Path(content_dir), new, state, scan, False, started)
     except ContentError as error:
         for problem in error.problems:
             log.error("%s", problem)
