@@ -76,6 +76,13 @@ def test_broken_file_is_reported_at_its_line(case: str, library_copy: Path):
     assert mine == problems, "one broken file must not blame the files around it"
 
 
+def _reported(problems: list, file_name: str, line: int, words: str) -> bool:
+    """Whether one of *problems* is in *file_name* at *line*, with *words* in its message."""
+    return any(
+        p.path.endswith(file_name) and p.line == line and words in p.message for p in problems
+    )
+
+
 def _write(library: Path, name: str, text: str) -> None:
     (library / "exercises" / name).write_text(text, encoding="utf-8")
 
@@ -130,10 +137,7 @@ def test_a_broken_taxonomy_names_its_line(library_copy: Path):
         )
     )
     _, problems = load_library(library_copy)
-    assert any(
-        p.path.endswith("taxonomy.yml") and p.line == 14 and "'description'" in p.message
-        for p in problems
-    )
+    assert _reported(problems, "taxonomy.yml", 14, "'description'"), problems
 
 
 def test_a_broken_link_in_a_guide_is_reported(library_copy: Path):
@@ -142,24 +146,14 @@ def test_a_broken_link_in_a_guide_is_reported(library_copy: Path):
         guide.read_text().replace("/exercises/balance-hold", "/exercises/balance-hodl")
     )
     _, problems = load_library(library_copy)
-    assert any(
-        p.path.endswith("scheduling.md")
-        and p.line == 7
-        and "did you mean 'balance-hold'" in p.message
-        for p in problems
-    )
+    assert _reported(problems, "scheduling.md", 7, "did you mean 'balance-hold'"), problems
 
 
 def test_a_guide_file_name_that_is_not_a_slug_is_reported(library_copy: Path):
     guides = library_copy / "guides"
     (guides / "scheduling.md").rename(guides / "Race Week.md")
     _, problems = load_library(library_copy)
-    assert any(
-        p.path.endswith("Race Week.md")
-        and p.line == 1
-        and "rename it to 'race-week.md'" in p.message
-        for p in problems
-    )
+    assert _reported(problems, "Race Week.md", 1, "rename it to 'race-week.md'"), problems
 
 
 def test_a_program_naming_an_unknown_exercise_is_reported(library_copy: Path):
@@ -168,12 +162,7 @@ def test_a_program_naming_an_unknown_exercise_is_reported(library_copy: Path):
         program.read_text().replace("exercise: hinge-basic", "exercise: hinge-basik")
     )
     _, problems = load_library(library_copy)
-    assert any(
-        p.path.endswith("beginner.md")
-        and p.line == 10
-        and "did you mean 'hinge-basic'" in p.message
-        for p in problems
-    )
+    assert _reported(problems, "beginner.md", 10, "did you mean 'hinge-basic'"), problems
 
 
 def test_version_depends_only_on_content(library_copy: Path):
