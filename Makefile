@@ -47,7 +47,7 @@ serve: $(STAMP)
 	-$(FLASK) index
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-## The benchmark, not a test (about 10 minutes; BENCH_ARGS=--quick for 2): bench/results/latest.md
+## The benchmark, not a test (about 13 minutes; BENCH_ARGS=--quick for 2): bench/results/latest.md
 bench: $(STAMP) $(NGINX) $(WRK)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
