@@ -17,9 +17,7 @@ import tempfile
 from pathlib import Path
 
 import brotli
-from flask import Flask, current_app
-
-from .urls import page_url
+from flask import Flask, current_app, url_for
 
 COMPRESSIBLE = {".css", ".js", ".svg", ".webmanifest", ".txt", ".json", ".map"}
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
@@ -62,7 +60,7 @@ def build_assets(source: Path, target: Path) -> dict[str, str]:
 def asset_url(path: str) -> str:
     """The address of a static file: its fingerprinted name when there is one."""
     hashed = current_app.extensions["assets"].get(path, path)
-    return page_url("static", filename=hashed)
+    return url_for("static", filename=hashed)
 
 
 def is_fingerprinted(path: str, url: str) -> bool:

@@ -1,26 +1,35 @@
-"""Command-line tools: `flask check` validates the content, `flask index` rebuilds the index."""
+"""Command-line tools: `flask check` validates the content, `flask index` rebuilds the index,
+`flask publish` records new exercise slugs. Flask finds them through the package's
+`flask.commands` entry points, so the site itself never loads the content pipeline."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
+from .content.build import ContentError, build_index
+from .content.library import PUBLISHED, load_library, read_published
 from .slugs import is_slug
 
-# The commands import the indexer and the content loader when they run: the site registers
-# these commands too, and its workers should not carry the Markdown and YAML parsers.
+PUBLISHED_HEADER = """\
+# Every exercise slug ever published, one per line. Never remove a line: a rename keeps the
+# old slug in the exercise's `aliases`, and `flask --app wsgi check` fails if any slug here
+# stops answering. `flask --app wsgi publish` appends new exercises.
+"""
+
+
+def _report(problems: list) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
 
 
 @click.command("check")
 @with_appcontext
 def check_command() -> None:
     """Validate all content and report every problem as path:line: message. Changes nothing."""
-    from .library import load_library
-
     library, problems = load_library(current_app.config["CONTENT_DIR"])
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    _report(problems)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found; nothing was changed")
     click.echo(
@@ -30,39 +39,31 @@ def check_command() -> None:
 
 
 @click.command("index")
-@click.option(
-    "--full", is_flag=True, help="Build from nothing instead of patching the index in place."
-)
 @with_appcontext
-def index_command(full: bool) -> None:
-    """Check the content, then build a new index and swap it in: with an index in place, only
-    the files that changed are read again and only their rows rewritten. On any problem the
-    index that is serving stays as it is."""
-    from .indexer import ContentError, build_index
-
+def index_command() -> None:
+    """Check the content, build a new index and swap it in. On any problem the index that
+    is serving stays exactly as it is."""
     try:
-        report = build_index(
-            current_app.config["CONTENT_DIR"], current_app.config["INDEX_PATH"], full=full
-        )
+        report = build_index(current_app.config["CONTENT_DIR"], current_app.config["INDEX_PATH"])
     except ContentError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
+        _report(error.problems)
         raise click.ClickException(
             f"{len(error.problems)} problem(s) found; the existing index was left untouched"
         ) from None
-    click.echo(f"Indexed {report.describe()}, version {report.version}, into {report.path}")
+    click.echo(
+        f"Indexed {report.exercises} exercises in {report.seconds:.2f} s,"
+        f" version {report.version}, into {report.path}"
+    )
 
 
 @click.command("publish")
 @with_appcontext
 def publish_command() -> None:
-    """Record every exercise slug in content/published.txt, so `check` can make sure each
-    published URL keeps answering after renames and deletions."""
-    from .library import PUBLISHED, read_published
-
+    """Record every new exercise slug in content/published.txt, so `check` can make sure
+    each published URL keeps answering after renames and deletions."""
     content = current_app.config["CONTENT_DIR"]
     record = content / PUBLISHED
-    recorded = {slug for slug, _ in read_published(content)}
+    recorded = {slug for slug, _ in read_published(content)[0]}
     new = sorted(
         path.stem
         for path in (content / "exercises").glob("*.md")
@@ -76,16 +77,3 @@ def publish_command() -> None:
         existing += "\n"
     record.write_text(existing + "".join(f"{slug}\n" for slug in new), encoding="utf-8")
     click.echo(f"Recorded {len(new)} new slug(s) in {record}: {', '.join(new)}")
-
-
-PUBLISHED_HEADER = """\
-# Every exercise slug ever published, one per line. Never remove a line: a rename keeps the
-# old slug in the exercise's `aliases`, and `flask --app wsgi check` fails if any slug here
-# stops answering. `flask --app wsgi publish` appends new exercises.
-"""
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(check_command)
-    app.cli.add_command(index_command)
-    app.cli.add_command(publish_command)

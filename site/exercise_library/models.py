@@ -1,4 +1,7 @@
-"""The index schema: typed SQLAlchemy 2.0 models, built by the indexer, read by the site."""
+"""The index schema: typed SQLAlchemy 2.0 models, written by content/build.py, read by the site.
+
+Pages are rendered once, when the index is built (`*_html` columns); the other tables hold
+what the API, the session cards and the library filters read."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from .db import db
 
 
 class Meta(db.Model):
-    """Facts about the index itself: its content version, when and how fast it was built."""
+    """Facts about the index itself: its content version, when it was built, its size."""
 
     key: Mapped[str] = mapped_column(primary_key=True)
     value: Mapped[str]
@@ -36,14 +39,16 @@ class Exercise(db.Model):
     summary: Mapped[str]
     family_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
     level: Mapped[int]  # position of the easiest phase: sorts beginner work first
-    updated: Mapped[str | None]  # ISO date
-    source_path: Mapped[str]
+    updated: Mapped[str | None]  # ISO date of the last meaningful edit
+    card_html: Mapped[str]  # the exercise in a list
+    intro_html: Mapped[str]  # its page above a coach's prescription
+    article_html: Mapped[str]  # its page below it
+    howto_json: Mapped[str]  # schema.org HowTo, for the page's head
 
     family: Mapped[Term] = relationship(lazy="joined")
     links: Mapped[list[ExerciseTerm]] = relationship(order_by="ExerciseTerm.position")
     names: Mapped[list[AlsoKnownAs]] = relationship(order_by="AlsoKnownAs.position")
     dosages: Mapped[list[Dosage]] = relationship(order_by="Dosage.position")
-    sections: Mapped[list[Section]] = relationship(order_by="Section.position")
     steps: Mapped[list[Step]] = relationship(order_by="Step.position")
     cues: Mapped[list[Cue]] = relationship(order_by="Cue.position")
     mistakes: Mapped[list[Mistake]] = relationship(order_by="Mistake.position")
@@ -53,10 +58,9 @@ class Exercise(db.Model):
 
     def terms(self, kind: str, role: str | None = None) -> list[Term]:
         """This exercise's terms of one kind (and, for muscles, one role), in taxonomy order."""
-        chosen = [
-            link for link in self.links if link.term.kind == kind and role in (None, link.role)
+        return [
+            link.term for link in self.links if link.term.kind == kind and role in (None, link.role)
         ]
-        return [link.term for link in chosen]
 
 
 class ExerciseTerm(db.Model):
@@ -87,8 +91,7 @@ class Alias(db.Model):
 
 
 class DoseColumns:
-    """A prescription as a coach writes it (`3 x 10 per leg`, tempo, load, a note): the
-    columns of a phase's dosage of an exercise and of a program item alike (library.Dose)."""
+    """A prescription as a coach writes it: sets, reps or seconds, per leg, tempo, load, note."""
 
     sets: Mapped[int]
     reps: Mapped[str | None]
@@ -108,17 +111,8 @@ class Dosage(DoseColumns, db.Model):
     phase: Mapped[Term] = relationship(lazy="joined")
 
 
-class Section(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    anchor: Mapped[str]
-    heading: Mapped[str]
-    html: Mapped[str]
-    position: Mapped[int]
-
-
 class Step(db.Model):
-    """One numbered how-to step as plain text (for structured data; the page shows the HTML)."""
+    """One numbered how-to step as plain text."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
@@ -163,7 +157,7 @@ class Program(db.Model):
     title: Mapped[str]
     summary: Mapped[str]
     sessions_per_week: Mapped[int]
-    body_html: Mapped[str]
+    html: Mapped[str]  # the sessions and the body, rendered
 
     sessions: Mapped[list[ProgramSession]] = relationship(order_by="ProgramSession.position")
 
@@ -172,7 +166,7 @@ class ProgramSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("program.id"), index=True)
     name: Mapped[str]
-    focus: Mapped[str]
+    focus: Mapped[str | None]
     position: Mapped[int]
 
     items: Mapped[list[ProgramItem]] = relationship(order_by="ProgramItem.position")
@@ -207,12 +201,3 @@ class Assessment(db.Model):
     position: Mapped[int]
 
     exercise: Mapped[Exercise] = relationship(lazy="joined")
-
-
-class SourceFile(db.Model):
-    """One content file the index was built from: what an incremental build compares."""
-
-    path: Mapped[str] = mapped_column(primary_key=True)  # relative to content/, "exercises/x.md"
-    hash: Mapped[str]  # sha256 of the file's bytes
-    stat: Mapped[str]  # size:inode:mtime_ns:ctime_ns when it was hashed
-    links: Mapped[str | None]  # exercises only: library.ExerciseLinks.to_json()

@@ -1,0 +1,130 @@
+"""Pages for machines: the JSON API, the Atom feed, the sitemap and robots.txt.
+
+The API takes exactly the library's filter parameters, through the same query code as
+/exercises, so the list a coach sees and the JSON a tool reads never disagree."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import search
+from .db import db
+from .http import absolute_url
+from .models import Exercise, Guide, Meta, Term
+from .slugs import is_slug
+from .views import current_slug
+
+bp = Blueprint("api", __name__)
+
+
+def _url(slug: str) -> str:
+    return absolute_url(url_for("pages.exercise_detail", slug=slug))
+
+
+def summary(exercise: Exercise) -> dict:
+    """What a list says of one exercise."""
+    return {
+        "slug": exercise.slug,
+        "title": exercise.title,
+        "summary": exercise.summary,
+        "url": _url(exercise.slug),
+        "family": exercise.family.slug,
+        "phases": [t.slug for t in exercise.terms("phase")],
+        "equipment": [t.slug for t in exercise.terms("equipment")],
+        "muscles": {
+            "primary": [t.slug for t in exercise.terms("muscle", "primary")],
+            "secondary": [t.slug for t in exercise.terms("muscle", "secondary")],
+        },
+        "updated": exercise.updated,
+    }
+
+
+@bp.get("/api/exercises")
+def exercises():
+    terms = search.known_terms()
+    filters = search.parse_filters(request.args, terms)
+    result = search.search(filters, terms)
+    query = select(Exercise).where(Exercise.id.in_(result.ids)).options(selectinload(Exercise.links))
+    by_id = {e.id: e for e in db.session.scalars(query)}
+    return jsonify(
+        filters={**{f: list(v) for f, v in filters.selected.items()}, "q": filters.q, "sort": filters.sort},
+        count=result.total,
+        page=filters.page,
+        pages=result.pages,
+        facets={
+            facet: [
+                {"slug": v.term.slug, "label": v.term.label, "count": v.count, "selected": v.selected}
+                for v in values
+            ]
+            for facet, values in result.facets.items()
+        },
+        exercises=[summary(by_id[i]) for i in result.ids],
+    )
+
+
+@bp.get("/api/exercises/<slug>")
+def exercise(slug: str):
+    query = select(Exercise).where(Exercise.slug == slug).options(
+        *(selectinload(getattr(Exercise, name)) for name in ("links", "names", "dosages", "steps", "cues", "mistakes", "ladder"))
+    )
+    found = db.session.scalar(query) if is_slug(slug) else None
+    if found is None:
+        if current := current_slug(slug):
+            return redirect(url_for("api.exercise", slug=current), code=301)
+        return jsonify(error="not found", slug=slug), 404
+    page = _url(found.slug)
+    return jsonify(
+        **summary(found),
+        also_known_as=[n.name for n in found.names],
+        steps=[s.text for s in found.steps],
+        cues=[{"anchor": c.anchor, "url": f"{page}#{c.anchor}", "html": c.html} for c in found.cues],
+        mistakes=[
+            {"anchor": m.anchor, "url": f"{page}#{m.anchor}", "title": m.title, "html": m.html, "fix_html": m.fix_html}
+            for m in found.mistakes
+        ],
+        dosage=[
+            {
+                "phase": d.phase.slug, "sets": d.sets, "reps": d.reps, "seconds": d.seconds,
+                "per_leg": d.per_leg, "tempo": d.tempo, "load": d.load, "note": d.note,
+            }
+            for d in found.dosages
+        ],  # fmt: skip
+        ladder=[
+            {"direction": s.direction, "slug": s.target.slug, "url": _url(s.target.slug), "criterion_html": s.criterion_html}
+            for s in found.ladder
+        ],
+    )
+
+
+@bp.get("/feed.xml")
+def feed():
+    built = db.session.scalar(select(Meta.value).where(Meta.key == "built_at"))[:10]
+    rows = db.session.execute(select(Exercise.slug, Exercise.title, Exercise.summary, Exercise.updated))
+    newest = sorted(rows, key=lambda e: (e.updated or built, e.title), reverse=True)[:50]
+    body = render_template("machine/feed.xml", exercises=newest, built=built)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    body = render_template(
+        "machine/sitemap.xml",
+        exercises=db.session.execute(select(Exercise.slug, Exercise.updated).order_by(Exercise.slug)).all(),
+        terms=db.session.scalars(select(Term).order_by(Term.kind, Term.position)).all(),
+        guides=db.session.scalars(select(Guide).order_by(Guide.position)).all(),
+    )
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    # Filtered lists are pages people share, so they stay crawlable (facet links carry
+    # rel="nofollow"); session cards belong to whoever holds the link; the API is for tools.
+    lines = ["User-agent: *", "Disallow: /api/", "Disallow: /session", f"Sitemap: {absolute_url(url_for('api.sitemap'))}", ""]
+    return Response("\n".join(lines), mimetype="text/plain")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

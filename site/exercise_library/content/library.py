@@ -1,0 +1,286 @@
+"""Read the content folder into validated objects: each file on its own (its YAML against the
+schema, its Markdown rendered), then the checks across files. `check` prints the problems;
+`index` builds only from a library that has none."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import hashlib
+import multiprocessing
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import checks, markdown, schema
+from .frontmatter import Document, Lines, Problem, YamlError, load_yaml, split
+
+MAX_FILE_BYTES = 1_000_000
+PUBLISHED = "published.txt"
+FOLDERS = ("exercises", "phases", "guides")
+PARALLEL_FROM = 200  # fewer files than this are read quicker than worker processes start
+
+
+@dataclass
+class Exercise:
+    slug: str
+    path: str  # as problems show it
+    meta: schema.ExerciseMeta
+    body: markdown.Body
+    lines: Lines
+    body_first_line: int
+
+
+@dataclass
+class Program:
+    phase: str
+    path: str
+    meta: schema.ProgramMeta
+    body: markdown.Body
+    lines: Lines
+    body_first_line: int
+
+
+@dataclass
+class Guide:
+    slug: str
+    path: str
+    meta: schema.GuideMeta
+    body: markdown.Body
+    lines: Lines
+    body_first_line: int
+
+
+@dataclass
+class Library:
+    """Everything under content/, each file validated on its own."""
+
+    root: Path
+    taxonomy: schema.Taxonomy | None
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+    programs: dict[str, Program] = field(default_factory=dict)
+    guides: dict[str, Guide] = field(default_factory=dict)
+    assessments: list[schema.Assessment] = field(default_factory=list)
+    assessment_lines: Lines = field(default_factory=Lines)
+    published: list[tuple[str, int]] = field(default_factory=list)  # (slug, line)
+    exercise_files: set[str] = field(default_factory=set)  # every exercise file's slug, valid or not
+    version: str = ""
+
+    def shown(self, relative: str) -> str:
+        return display(self.root / relative)
+
+
+def display(path: Path | str) -> str:
+    """*path* as problems show it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def read_text(path: Path, root: Path) -> tuple[str | None, list[Problem]]:
+    """A content file as text, or the reason it cannot be one. Never blocks or reads without
+    bound: only regular files inside the content folder, up to MAX_FILE_BYTES."""
+    shown = display(path)
+
+    def refuse(message: str, line: int = 1) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, line, message)]
+
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            return refuse("a symbolic link that points outside content/: replace it with the file itself")
+        info = path.stat()
+    except FileNotFoundError:
+        return refuse("a symbolic link to nothing: replace it with the file itself, or delete it")
+    except OSError as error:
+        return refuse(f"cannot be read ({error.strerror}): check the file")
+    if not stat.S_ISREG(info.st_mode):
+        return refuse("not a regular file (a folder, device or pipe): replace it with a text file")
+    if info.st_size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 1000
+        return refuse(f"the file is {info.st_size // 1000} kB; the limit is {limit} kB: split or shorten it")
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return refuse(f"cannot be read ({error.strerror}): check the file's permissions")
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return refuse(f"bytes that are not UTF-8 (at byte {error.start}): save the file as UTF-8", line)
+
+
+def _document(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
+    text, problems = read_text(path, root)
+    if text is None:
+        return None, problems
+    try:
+        return split(text), []
+    except YamlError as error:
+        return None, [Problem(display(path), error.line, error.message)]
+
+
+def _body_problems(shown: str, document: Document, body: markdown.Body) -> list[Problem]:
+    return [Problem(shown, document.body_first_line + line, message) for line, message in body.problems]
+
+
+def read_exercise(path: Path, root: Path, terms: dict[str, list[str]]) -> tuple[Exercise | None, list[Problem]]:
+    """One exercise file on its own; what it links to is checked across files later."""
+    shown = display(path)
+    problems = checks.file_name(path, shown)
+    document, found = _document(path, root)
+    if document is None:
+        return None, problems + found
+    meta, found = schema.validate(schema.ExerciseMeta, document.data, document.lines, shown, {"terms": terms})
+    body = markdown.parse_exercise(document.body)
+    problems += found + _body_problems(shown, document, body)
+    if problems or meta is None:
+        return None, problems
+    return Exercise(path.stem, shown, meta, body, document.lines, document.body_first_line), []
+
+
+def read_program(path: Path, root: Path, terms: dict[str, list[str]]) -> tuple[Program | None, list[Problem]]:
+    shown = display(path)
+    if path.stem not in terms["phase"]:
+        message = schema.nearest("phase", path.stem, terms["phase"])
+        return None, [Problem(shown, 1, message + " (the file name must be a phase slug)")]
+    document, problems = _document(path, root)
+    if document is None:
+        return None, problems
+    meta, problems = schema.validate(schema.ProgramMeta, document.data, document.lines, shown)
+    body = markdown.parse_document(document.body)
+    problems += _body_problems(shown, document, body)
+    if problems or meta is None:
+        return None, problems
+    return Program(path.stem, shown, meta, body, document.lines, document.body_first_line), []
+
+
+def read_guide(path: Path, root: Path) -> tuple[Guide | None, list[Problem]]:
+    shown = display(path)
+    problems = checks.file_name(path, shown)
+    document, found = _document(path, root)
+    if document is None:
+        return None, problems + found
+    meta, found = schema.validate(schema.GuideMeta, document.data, document.lines, shown)
+    body = markdown.parse_document(document.body)
+    problems += found + _body_problems(shown, document, body)
+    if problems or meta is None:
+        return None, problems
+    return Guide(path.stem, shown, meta, body, document.lines, document.body_first_line), []
+
+
+def _yaml_file(path: Path, root: Path, model: type[schema.Model], required: bool) -> tuple[Any, Lines, list[Problem]]:
+    shown = display(path)
+    if not os.path.lexists(path):
+        if required:
+            return None, Lines(), [Problem(shown, 1, f"{path.name} is missing: create it (content/README.md)")]
+        return None, Lines(), []
+    text, problems = read_text(path, root)
+    if text is None:
+        return None, Lines(), problems
+    try:
+        data, lines = load_yaml(text)
+    except YamlError as error:
+        return None, Lines(), [Problem(shown, error.line, error.message)]
+    value, problems = schema.validate(model, data, lines, shown)
+    return value, lines, problems
+
+
+def read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
+    """The slugs in published.txt with their lines: every exercise URL ever shared."""
+    path = root / PUBLISHED
+    if not os.path.lexists(path):
+        return [], []
+    text, problems = read_text(path, root)
+    entries = []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        slug = line.split("#", 1)[0].strip()
+        if slug and not schema.SLUG_RE.match(slug):
+            shown = slug[:40] + ("..." if len(slug) > 40 else "")
+            problems.append(Problem(display(path), number, f"'{shown}' is not a slug: one exercise slug per line"))
+        elif slug:
+            entries.append((slug, number))
+    return entries, problems
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
+
+
+def content_version(root: Path) -> str:
+    """A hash of every content file's path and bytes: the same content, the same version."""
+    digest = hashlib.sha256()
+    names = ["taxonomy.yml", "assessments.yml", PUBLISHED]
+    names += [f"{folder}/{name}" for folder in FOLDERS for name in _names(root / folder)]
+    for name in names:
+        path = root / name
+        try:
+            data = path.read_bytes() if path.is_file() else b""
+        except OSError:
+            data = b""
+        digest.update(f"{name}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()[:16]
+
+
+def load_library(root: Path) -> tuple[Library, list[Problem]]:
+    """Read and check everything under *root*: the library, and every problem, sorted."""
+    root = Path(root)
+    problems: list[Problem] = []
+    taxonomy, _, found = _yaml_file(root / "taxonomy.yml", root, schema.Taxonomy, required=True)
+    problems += found
+    library = Library(root, taxonomy, version=content_version(root))
+    terms = taxonomy.slugs() if taxonomy else {kind: [] for kind in schema.TERM_KINDS.values()}
+    if not (root / "exercises").is_dir():
+        problems.append(Problem(display(root / "exercises"), 1, "the exercises/ folder is missing"))
+    paths = []
+    for name in _names(root / "exercises"):
+        if name.endswith(".md"):
+            paths.append(root / "exercises" / name)
+            library.exercise_files.add(name[:-3])
+        elif not name.startswith("."):
+            message = "only .md files belong in exercises/: rename it or move it out"
+            problems.append(Problem(display(root / "exercises" / name), 1, message))
+    if taxonomy is not None:
+        for exercise, found in _read_all(paths, root, terms):
+            problems += found
+            if exercise is not None:
+                library.exercises[exercise.slug] = exercise
+        for path in sorted((root / "phases").glob("*.md")):
+            program, found = read_program(path, root, terms)
+            problems += found
+            if program is not None:
+                library.programs[program.phase] = program
+    for path in sorted((root / "guides").glob("*.md")):
+        guide, found = read_guide(path, root)
+        problems += found
+        if guide is not None:
+            library.guides[guide.slug] = guide
+    assessments, library.assessment_lines, found = _yaml_file(
+        root / "assessments.yml", root, schema.AssessmentsFile, required=False
+    )
+    problems += found
+    library.assessments = list(assessments.assessments) if assessments else []
+    library.published, found = read_published(root)
+    problems += found
+    if taxonomy is not None:
+        problems += checks.check_library(library)
+    return library, sorted(set(problems))
+
+
+def _read_all(paths: list[Path], root: Path, terms: dict[str, list[str]]):
+    """Each exercise file read on its own, on every core when there are many."""
+    read = functools.partial(read_exercise, root=root, terms=terms)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        yield from map(read, paths)
+        return
+    # fork: the workers start with the parsers already imported.
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(read, paths, chunksize=64)

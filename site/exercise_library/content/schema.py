@@ -1,0 +1,417 @@
+"""The content format, declared: pydantic models for the front matter of every kind of file,
+and the translation of their validation errors into ``path:line: message`` problems that say
+how to fix each one. content/README.md documents the same fields for authors."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import types
+import unicodedata
+from collections.abc import Iterable
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from . import markdown
+from .frontmatter import Lines, Loc, Problem, describe
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TERM_KINDS = {"phases": "phase", "families": "family", "equipment": "equipment", "muscles": "muscle"}
+
+
+def nearest(kind: str, value: str, known: Iterable[str]) -> str:
+    """'unknown X' with the nearest known value, or the values to choose from."""
+    known = list(known)
+    near = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+    if near:
+        return f"unknown {kind} '{value}': did you mean '{near[0]}'?"
+    listing = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"unknown {kind} '{value}': use one of {listing}"
+
+
+def _printable(value: str) -> str:
+    for character in value:
+        if unicodedata.category(character) in ("Cc", "Cf", "Co", "Cs") and character not in "\n":
+            raise ValueError(
+                f"a control character (U+{ord(character):04X}) in the text: delete it"
+            )
+    return value
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        suggested = "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "name"
+        raise ValueError(f"'{value}' is not a slug: use '{suggested}'")
+    return value
+
+
+def _term(kind: str):
+    """A slug that must be one of *kind*'s terms in the taxonomy (from the validation context)."""
+
+    def known(value: str, info: ValidationInfo) -> str:
+        terms = (info.context or {}).get("terms", {}).get(kind)
+        if terms is not None and value not in terms:
+            raise ValueError(nearest(kind, value, terms))
+        return value
+
+    return AfterValidator(known)
+
+
+def _markdown_line(value: str) -> str:
+    for message in markdown.inline_problems(value):
+        raise ValueError(message)
+    return value
+
+
+def _count(value: Any) -> Any:
+    """A rep or second count: a whole number, or a range in quotes ("8-12"), up to 600."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 600:
+        return str(value)
+    if isinstance(value, str) and (match := re.fullmatch(r"\s*([0-9]{1,3})-([0-9]{1,3})\s*", value)):
+        low, high = int(match[1]), int(match[2])
+        if 0 < low < high <= 600:
+            return f"{low}-{high}"
+    raise ValueError(
+        "must be a whole number from 1 to 600 (10) or a rising range in quotes"
+        f' ("8-12"), got {describe(value)}'
+    )
+
+
+def _date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"must be a date written YYYY-MM-DD, got {describe(value)}")
+
+
+def _tempo(value: str) -> str:
+    if not re.fullmatch(r"[0-9X](?:-[0-9X]){1,3}", value.upper()):
+        raise ValueError(f"'{value}' is not a tempo: write seconds down-pause-up-pause, as \"3-1-1\"")
+    return value.upper()
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    AfterValidator(_printable),
+]  # fmt: skip
+Title = Annotated[Text, StringConstraints(max_length=100)]
+Summary = Annotated[Text, StringConstraints(max_length=400)]
+MarkdownLine = Annotated[Text, AfterValidator(_markdown_line)]
+Slug = Annotated[str, StringConstraints(max_length=80), AfterValidator(_slug)]
+Count = Annotated[str, BeforeValidator(_count)]
+Date = Annotated[datetime.date, BeforeValidator(_date)]
+Tempo = Annotated[str, StringConstraints(max_length=9), AfterValidator(_tempo)]
+PhaseSlug = Annotated[Slug, _term("phase")]
+FamilySlug = Annotated[Slug, _term("family")]
+EquipmentSlug = Annotated[Slug, _term("equipment")]
+MuscleSlug = Annotated[Slug, _term("muscle")]
+ExerciseSlug = Slug  # checked against the other files in checks.py
+
+
+def located(*problems: tuple[Loc, str]) -> ValidationError:
+    """A validation error at the given places, for rules that span several fields."""
+    return ValidationError.from_exception_data(
+        "content",
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("content", "{message}", {"message": message}),
+                loc=loc,
+                input=None,
+            )
+            for loc, message in problems
+        ],
+    )
+
+
+def _unique(values: list[str], loc: Loc, what: str) -> list[tuple[Loc, str]]:
+    seen: set[str] = set()
+    repeated = []
+    for index, value in enumerate(values):
+        if value in seen:
+            repeated.append(((*loc, index), f"{what} '{value}' is listed twice: remove one"))
+        seen.add(value)
+    return repeated
+
+
+class Model(BaseModel):
+    # Strict: YAML's own types must already be right (a `yes` is not text, a "3" is not a
+    # number), so every trap is reported instead of silently converted.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Dose(Model):
+    sets: Annotated[int, Field(ge=1, le=10)]
+    reps: Count | None = None
+    seconds: Count | None = None
+    per_leg: bool = True
+    tempo: Tempo | None = None
+    load: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_count(self) -> Dose:
+        if (self.reps is None) == (self.seconds is None):
+            raise located(((), "give exactly one of 'reps' or 'seconds'"))
+        return self
+
+
+class LadderLink(Model):
+    exercise: ExerciseSlug
+    when: MarkdownLine
+
+
+class Muscles(Model):
+    primary: Annotated[list[MuscleSlug], Field(min_length=1)]
+    secondary: list[MuscleSlug] = []
+
+
+class ExerciseMeta(Model):
+    """The front matter of `exercises/<slug>.md`."""
+
+    title: Title
+    summary: Summary
+    updated: Date | None = None
+    family: FamilySlug
+    phases: Annotated[list[PhaseSlug], Field(min_length=1)]
+    equipment: Annotated[list[EquipmentSlug], Field(min_length=1)]
+    muscles: Muscles
+    also_known_as: list[Annotated[Text, StringConstraints(max_length=80)]] = []
+    aliases: list[Slug] = []
+    dosage: dict[PhaseSlug, Dose]
+    progressions: list[LadderLink] = []
+    regressions: list[LadderLink] = []
+
+    @model_validator(mode="after")
+    def _agree(self) -> ExerciseMeta:
+        problems = [
+            *_unique(self.phases, ("phases",), "phase"),
+            *_unique(self.equipment, ("equipment",), "equipment"),
+            *_unique(self.muscles.primary, ("muscles", "primary"), "muscle"),
+        ]
+        for index, muscle in enumerate(self.muscles.secondary):
+            if muscle in self.muscles.primary:
+                problems.append(
+                    (
+                        ("muscles", "secondary", index),
+                        f"muscle '{muscle}' is both primary and secondary: keep it in one list",
+                    )
+                )
+        for phase in self.dosage:
+            if phase not in self.phases:
+                problems.append(
+                    (
+                        ("dosage", phase),
+                        f"a dosage for '{phase}', which is not in phases: add it to phases"
+                        " or remove the dosage",
+                    )
+                )
+        for phase in self.phases:
+            if phase not in self.dosage:
+                problems.append(
+                    (
+                        ("phases",),
+                        f"no dosage for phase '{phase}': add dosage: {phase}:"
+                        " {sets: ..., reps: ...}",
+                    )
+                )
+        if problems:
+            raise located(*problems)
+        return self
+
+
+class TermEntry(Model):
+    slug: Slug
+    label: Annotated[Text, StringConstraints(max_length=60)]
+    description: Summary
+    weeks: Annotated[Text, StringConstraints(max_length=10)] | None = None
+
+
+Terms = Annotated[list[TermEntry], Field(min_length=1)]
+
+
+class Taxonomy(Model):
+    """`taxonomy.yml`: the only phases, families, equipment and muscles content may name."""
+
+    phases: Terms
+    families: Terms
+    equipment: Terms
+    muscles: Terms
+
+    @model_validator(mode="after")
+    def _unique_slugs(self) -> Taxonomy:
+        problems = []
+        for group, kind in TERM_KINDS.items():
+            problems += _unique([t.slug for t in getattr(self, group)], (group,), kind)
+        if problems:
+            raise located(*((loc + ("slug",), message) for loc, message in problems))
+        return self
+
+    def slugs(self) -> dict[str, list[str]]:
+        """Each kind's slugs in taxonomy order: the validation context of other files."""
+        return {kind: [t.slug for t in getattr(self, group)] for group, kind in TERM_KINDS.items()}
+
+
+class ProgramItem(Dose):
+    exercise: ExerciseSlug
+
+
+class ProgramSession(Model):
+    name: Text
+    focus: Text | None = None
+    exercises: Annotated[list[ProgramItem], Field(min_length=1)]
+
+
+class ProgramMeta(Model):
+    """The front matter of `phases/<phase>.md`."""
+
+    title: Title
+    summary: Summary
+    sessions_per_week: Annotated[int, Field(ge=1, le=7)]
+    sessions: Annotated[list[ProgramSession], Field(min_length=1)]
+
+
+class GuideMeta(Model):
+    """The front matter of `guides/<slug>.md`."""
+
+    title: Title
+    summary: Summary
+
+
+class Assessment(Model):
+    slug: Slug
+    title: Title
+    exercise: ExerciseSlug
+    baseline: Text
+    advanced: Text
+    how_to_test: MarkdownLine
+
+
+class AssessmentsFile(Model):
+    """`assessments.yml`."""
+
+    assessments: list[Assessment]
+
+    @model_validator(mode="after")
+    def _unique_slugs(self) -> AssessmentsFile:
+        problems = _unique([a.slug for a in self.assessments], ("assessments",), "assessment")
+        if problems:
+            raise located(*((loc + ("slug",), message) for loc, message in problems))
+        return self
+
+
+# -- validation errors as problems -----------------------------------------------------------
+
+_KINDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list, e.g. [a, b]",
+    "dict_type": "a mapping of fields",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "date_type": "a date written YYYY-MM-DD",
+}
+
+
+def validate(model: type[Model], data: Any, lines: Lines, path: str, context: dict | None = None):
+    """*data* as *model*, or None with the problems at their lines in *path*."""
+    try:
+        return model.model_validate(data, context=context), []
+    except ValidationError as error:
+        return None, [_problem(model, item, lines, path) for item in error.errors()]
+
+
+def _problem(model: type[Model], error: Any, lines: Lines, path: str) -> Problem:
+    loc = tuple(part for part in error["loc"] if part != "[key]")
+    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    kind, value = error["type"], error.get("input")
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        message = f"missing required field '{name}': add it (content/README.md lists the fields)"
+    elif kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        near = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean '{near[0]}'?" if near else f"allowed: {', '.join(allowed)}"
+        message = f"unknown field '{name}': {hint}"
+    elif kind in _KINDS and not loc:
+        message = f"expected {_KINDS[kind]}, got {describe(value)}"
+    elif kind in _KINDS:
+        message = f"'{name}' must be {_KINDS[kind]}, got {describe(value)}"
+    elif kind == "value_error":
+        reason = str(context.get("error", error["msg"]))
+        message = f"'{name}' {reason}" if reason.startswith("must ") else reason
+    elif kind == "content":
+        message = context["message"]
+    elif kind == "string_too_short" and isinstance(value, str):
+        message = f"'{name}' is empty: write it, or remove the field"
+    elif kind == "too_short":
+        message = f"'{name}' is empty: list at least one"
+    elif kind == "string_too_long":
+        message = (
+            f"'{name}' is {len(value)} characters long: keep it to {context['max_length']}"
+        )
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        low, high = _bounds(model, loc)
+        message = f"'{name}' is {value}: use a whole number from {low} to {high}"
+    else:
+        message = f"'{name}': {error['msg']}"
+    return Problem(path, lines.of(loc), message)
+
+
+def _fields_at(model: type[Model], loc: Loc) -> list[str]:
+    """The field names the model at *loc* allows (for 'did you mean')."""
+    found = _model_at(model, loc)
+    return list(found.model_fields) if found else []
+
+
+def _model_at(annotation: Any, loc: Loc) -> type[Model] | None:
+    for part in loc:
+        annotation = _inner(annotation, part)
+    annotation = _inner(annotation, None)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, Model) else None
+
+
+def _inner(annotation: Any, part: str | int | None) -> Any:
+    """The annotation one step into *annotation* (*part* None: just unwrapped)."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _inner(args[0], part)
+    if origin in (Union, types.UnionType):
+        return _inner(next(a for a in args if a is not type(None)), part)
+    if part is None:
+        return annotation
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        field = annotation.model_fields.get(str(part))
+        return field.annotation if field else None
+    if origin is list:
+        return args[0]
+    if origin is dict:
+        return args[1]
+    return None
+
+
+def _bounds(model: type[Model], loc: Loc) -> tuple[int, int]:
+    owner = _model_at(model, loc[:-1])
+    metadata = owner.model_fields[str(loc[-1])].metadata if owner else []
+    low = next((m.ge for m in metadata if getattr(m, "ge", None) is not None), 1)
+    high = next((m.le for m in metadata if getattr(m, "le", None) is not None), low)
+    return low, high
