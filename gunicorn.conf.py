@@ -43,13 +43,10 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 
 
 def on_starting(server):
-    """Bring the index up to date before any worker starts (`flask index`, in a child
-    process), then tell the workers not to check it themselves: a worker that never runs the
-    indexer never loads the Markdown and YAML parsers, about 11 MB less per worker.
-
-    A content problem is logged and the index in place keeps serving, as `flask index`
-    leaves it untouched. The floor app of `make bench` (another wsgi_app) is left alone.
-    """
+    """Build the index before any worker starts (`flask index`, in a child process, so the
+    workers never load the content pipeline). A content problem is logged and the index in
+    place keeps serving, as `flask index` leaves it untouched. The floor app of `make bench`
+    (another wsgi_app) is left alone."""
     if server.cfg.wsgi_app != wsgi_app:
         return
     result = subprocess.run(
@@ -62,7 +59,6 @@ def on_starting(server):
         server.log.info("flask index: %s", line)
     if result.returncode != 0:
         server.log.error("the index was not rebuilt; serving the one in place, if any")
-    os.environ["EXERCISE_LIBRARY_AUTO_BUILD_INDEX"] = "false"
 
 
 def post_worker_init(worker):

@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from deploy.render import render
+from exercise_library.content.build import build_index_for
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -261,14 +262,12 @@ def start_scale_out(
     Each index is built from *content_dir*, or copied from *index_source* when given (a
     large corpus takes many seconds to build). nginx listens on *port*, or a free one.
     """
-    from exercise_library.indexer import build_index
-
     ports = [free_port() for _ in range(nodes)]
     index_paths = []
     for number, node_port in enumerate(ports, 1):
         index_path = Path(work_dir) / f"node{number}" / "index.sqlite3"
         if index_source is None:
-            build_index(content_dir, index_path)
+            build_index_for(content_dir, index_path)
         else:
             index_path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(index_source, index_path)

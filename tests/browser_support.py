@@ -27,9 +27,7 @@ CHROMIUM_ARGS = [
 @contextmanager
 def serve(content: Path, index: Path) -> Iterator[str]:
     """Run the site in a thread on a free loopback port; yield its base URL."""
-    app = create_app(
-        {"TESTING": True, "CONTENT_DIR": content, "INDEX_PATH": index, "AUTO_BUILD_INDEX": False}
-    )
+    app = create_app({"TESTING": True, "CONTENT_DIR": content, "INDEX_PATH": index})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -8,20 +8,22 @@ from pathlib import Path
 import pytest
 
 from exercise_library import create_app
-from exercise_library.indexer import build_index
+from exercise_library.cli import check_command, index_command, publish_command
+from exercise_library.content.build import build_index_for
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, serve
 
 TESTS = Path(__file__).parent
 LIBRARY = TESTS / "library"
 CASES = TESTS / "cases"
+COMMANDS = {"check": check_command, "index": index_command, "publish": publish_command}
 
 
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture library, indexed once per session; the site only ever reads it."""
     path = tmp_path_factory.mktemp("index") / "index.sqlite3"
-    build_index(LIBRARY, path)
+    build_index_for(LIBRARY, path)
     return path
 
 
@@ -32,7 +34,6 @@ def app(built_index: Path):
             "TESTING": True,
             "CONTENT_DIR": LIBRARY,
             "INDEX_PATH": built_index,
-            "AUTO_BUILD_INDEX": False,
         }
     )
 
@@ -42,9 +43,19 @@ def client(app):
     return app.test_client()
 
 
+class CommandRunner:
+    """Runs the `flask` commands (found through entry points) in an app's context."""
+
+    def __init__(self, app):
+        self.runner = app.test_cli_runner()
+
+    def invoke(self, args: list[str]):
+        return self.runner.invoke(COMMANDS[args[0]], args[1:])
+
+
 @pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
+def runner(app) -> CommandRunner:
+    return CommandRunner(app)
 
 
 @pytest.fixture
@@ -57,14 +68,10 @@ def library_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def copy_app(library_copy: Path, tmp_path: Path):
-    """An app over a writable library copy and its own index, built on first request."""
-    return create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": library_copy,
-            "INDEX_PATH": tmp_path / "instance" / "index.sqlite3",
-        }
-    )
+    """An app over a writable library copy and its own index, built from it."""
+    index = tmp_path / "instance" / "index.sqlite3"
+    build_index_for(library_copy, index)
+    return create_app({"TESTING": True, "CONTENT_DIR": library_copy, "INDEX_PATH": index})
 
 
 # Browser tests (pytest-playwright): Debian's Chromium, and the fixture library on loopback.

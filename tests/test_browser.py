@@ -103,7 +103,7 @@ def test_the_same_flow_without_javascript(browser, live_server: str):
 
 
 def test_show_more_appends_the_next_page_in_place(page: Page, live_server: str, monkeypatch):
-    monkeypatch.setattr("exercise_library.queries.PAGE_SIZE", 4)
+    monkeypatch.setattr("exercise_library.search.PAGE_SIZE", 4)
     # An address no other test renders: the live server's page cache outlives one test.
     page.goto(f"{live_server}/exercises?sort=title")
     page.evaluate("window.notReloaded = true")

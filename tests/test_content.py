@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from exercise_library import ROOT
-from exercise_library.library import Library, load_library
+from exercise_library.content.library import Library, load_library
 
 TESTS = Path(__file__).parent
 
@@ -43,7 +43,7 @@ def library() -> Library:
 def _names(library: Library) -> dict[str, str]:
     names = {}
     for exercise in library.exercises.values():
-        for name in [exercise.title, *exercise.also_known_as]:
+        for name in [exercise.meta.title, *exercise.meta.also_known_as]:
             names[name.lower()] = exercise.slug
     return names
 
@@ -70,24 +70,26 @@ def test_every_exercise_meets_the_house_minimums(library):
 
 def test_every_exercise_is_on_a_ladder(library):
     for exercise in library.exercises.values():
-        assert exercise.progressions or exercise.regressions, exercise.slug
+        assert exercise.meta.progressions or exercise.meta.regressions, exercise.slug
 
 
 def test_no_exercise_is_an_orphan(library):
     reachable = set()
     for exercise in library.exercises.values():
-        reachable.update(step.exercise for step in exercise.progressions + exercise.regressions)
+        reachable.update(s.exercise for s in exercise.meta.progressions + exercise.meta.regressions)
     for program in library.programs.values():
-        reachable.update(item.exercise for s in program.sessions for item in s.items)
+        reachable.update(item.exercise for s in program.meta.sessions for item in s.exercises)
     assert set(library.exercises) - reachable == set()
 
 
 def test_programs_follow_the_article(library):
     assert set(library.programs) == {"beginner", "intermediate", "advanced"}
-    assert library.programs["beginner"].sessions_per_week == 2
-    assert library.programs["intermediate"].sessions_per_week == 2
-    assert library.programs["advanced"].sessions_per_week == 3
-    beginner = {i.exercise: i.dose for s in library.programs["beginner"].sessions for i in s.items}
+    assert library.programs["beginner"].meta.sessions_per_week == 2
+    assert library.programs["intermediate"].meta.sessions_per_week == 2
+    assert library.programs["advanced"].meta.sessions_per_week == 3
+    beginner = {
+        i.exercise: i for s in library.programs["beginner"].meta.sessions for i in s.exercises
+    }
     assert beginner["single-leg-rdl"].sets == 3 and beginner["single-leg-rdl"].reps == "10"
     assert beginner["split-squat"].reps == "12"
     assert beginner["single-leg-balance"].seconds == "30"

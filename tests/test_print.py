@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from exercise_library import ROOT
-from exercise_library.indexer import build_index
+from exercise_library.content.build import build_index_for as build_index
 
 from .browser_support import serve
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from exercise_library import ROOT
-from exercise_library.indexer import build_index
+from exercise_library.content.build import build_index_for as build_index
 
 REBUILDS = 20
 TITLES = {"Box step", "Box step-up"}

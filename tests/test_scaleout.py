@@ -14,7 +14,7 @@ import pytest
 
 from deploy.cluster import ScaleOut, Supervisor, fetch, start_scale_out
 from deploy.render import render
-from exercise_library.indexer import build_index
+from exercise_library.content.build import build_index_for as build_index
 
 from .conftest import LIBRARY
 

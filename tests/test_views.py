@@ -6,7 +6,8 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import request
 
-from exercise_library import queries
+from exercise_library import search
+from exercise_library.content.build import build_index_for
 
 HTMX = {"HX-Request": "true"}
 
@@ -81,16 +82,15 @@ def test_facet_counts_and_checked_state_are_rendered(client):
     assert page.find(id="result-count").get_text(" ", strip=True) == "3 exercises"
 
 
-def test_kept_facet_options_show_each_querys_counts(app, client):
-    """Facet options are kept per count and state; every page must still show the counts
-    its own query gives."""
+def test_every_page_shows_the_facet_counts_its_own_query_gives(app, client):
     for query in ("phase=beginner", "phase=advanced", "q=hinge", "phase=beginner"):
         page = soup(client.get(f"/exercises?{query}"))
         with app.test_request_context(f"/exercises?{query}"):
-            filters, terms = queries.parse_filters(request.args)
+            terms = search.known_terms()
+            filters = search.parse_filters(request.args, terms)
             expected = {
                 f"{facet}-{value.term.slug}": (value.count, value.selected)
-                for facet, values in queries.search(filters, terms).facets.items()
+                for facet, values in search.search(filters, terms).facets.items()
                 for value in values
             }
         shown = {
@@ -105,24 +105,6 @@ def test_kept_facet_options_show_each_querys_counts(app, client):
             for box in page.select(".facet input[type=checkbox]")
         }
         assert shown == expected, query
-
-
-def test_facet_options_are_kept_once_per_facet_and_selection_whatever_their_counts(app, client):
-    """Counts are filled in per request: the kept renderings must not grow with the number of
-    different counts seen, or at ten thousand exercises they crowd the cards out."""
-    for query in ("phase=beginner", "phase=advanced", "q=hinge", "equipment=none", ""):
-        client.get(f"/exercises?{query}")
-    kept = app.extensions["card_cache"]
-    assert sorted(key for key in kept if key[0] == "facet") == sorted(
-        [
-            ("facet", "phase", ()),
-            ("facet", "phase", ("beginner",)),
-            ("facet", "phase", ("advanced",)),
-            ("facet", "equipment", ()),
-            ("facet", "equipment", ("none",)),
-            ("facet", "muscle", ()),
-        ]
-    )
 
 
 def test_chip_removes_one_value_and_keeps_the_rest(client):
@@ -293,13 +275,11 @@ def test_missing_index_is_a_503_that_recovers(copy_app, tmp_path):
 
 
 def test_a_new_index_is_served_without_a_restart(copy_app, library_copy):
-    from exercise_library.indexer import build_index
-
     client = copy_app.test_client()
     assert "Box step" in client.get("/exercises").get_data(as_text=True)
     step = library_copy / "exercises" / "box-step.md"
     step.write_text(step.read_text().replace("title: Box step", "title: Box step-up"))
-    build_index(library_copy, copy_app.config["INDEX_PATH"])
+    build_index_for(library_copy, copy_app.config["INDEX_PATH"])
     assert "Box step-up" in client.get("/exercises").get_data(as_text=True)
 
 
@@ -333,8 +313,7 @@ def test_library_body_map_links_toggle_one_muscle_keeping_the_rest(client):
     assert glutes["data-hx-get"] == glutes["href"]
 
 
-def test_the_body_map_kept_for_a_selection_links_each_query_its_own_way(client):
-    # The map is kept per selection of muscles; its links must still carry each query.
+def test_the_body_map_links_carry_the_search_text(client):
     for q in ("hip", "knee", "hip"):
         page = soup(client.get(f"/exercises?muscle=core&q={q}"))
         assert page.select_one("a.bm-m-core")["href"] == f"/exercises?q={q}"
@@ -348,7 +327,7 @@ def test_the_body_map_kept_for_a_selection_links_each_query_its_own_way(client):
 
 
 def test_long_results_are_paged_with_plain_links(client, monkeypatch):
-    monkeypatch.setattr("exercise_library.queries.PAGE_SIZE", 4)
+    monkeypatch.setattr("exercise_library.search.PAGE_SIZE", 4)
     first = soup(client.get("/exercises?muscle=glute-max"))
     assert len(first.select(".cards .card")) == 4
     assert first.find(id="result-count").get_text(" ", strip=True) == "5 exercises"
@@ -364,7 +343,7 @@ def test_long_results_are_paged_with_plain_links(client, monkeypatch):
 
 
 def test_changing_a_filter_returns_to_the_first_page(client, monkeypatch):
-    monkeypatch.setattr("exercise_library.queries.PAGE_SIZE", 4)
+    monkeypatch.setattr("exercise_library.search.PAGE_SIZE", 4)
     page = soup(client.get("/exercises?muscle=glute-max&page=2"))
     assert "page=" not in page.find("a", id="remove-muscle-glute-max")["href"]
 
@@ -416,7 +395,6 @@ def test_a_server_error_is_a_designed_500_page(built_index):
             "TESTING": False,
             "CONTENT_DIR": LIBRARY,
             "INDEX_PATH": built_index,
-            "AUTO_BUILD_INDEX": False,
         }
     )
 

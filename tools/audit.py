@@ -43,7 +43,7 @@ from urllib.parse import unquote, urlparse
 
 from playwright.sync_api import Browser, sync_playwright
 
-from exercise_library.indexer import ContentError, build_index
+from exercise_library.content.build import ContentError, build_index_for
 
 # The browser settings and axe helpers the tests use, so the audit and the tests agree.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -202,7 +202,7 @@ def serve_real_site() -> Iterator[str]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="audit-index-") as tmp:
         index = Path(tmp) / "index.sqlite3"
-        build_index(CONTENT, index)
+        build_index_for(CONTENT, index)
         with serve(CONTENT, index) as url:
             yield url
 

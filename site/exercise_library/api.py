@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from . import search
 from .db import db
 from .http import absolute_url
-from .models import Exercise, Guide, Meta, Term
+from .models import DOSE_FIELDS, Exercise, Guide, Meta, Term
 from .slugs import is_slug
 from .views import current_slug
 
@@ -46,17 +46,22 @@ def exercises():
     terms = search.known_terms()
     filters = search.parse_filters(request.args, terms)
     result = search.search(filters, terms)
-    query = select(Exercise).where(Exercise.id.in_(result.ids)).options(selectinload(Exercise.links))
+    query = (
+        select(Exercise).where(Exercise.id.in_(result.ids)).options(selectinload(Exercise.links))
+    )
     by_id = {e.id: e for e in db.session.scalars(query)}
     return jsonify(
-        filters={**{f: list(v) for f, v in filters.selected.items()}, "q": filters.q, "sort": filters.sort},
+        filters={
+            **{f: list(v) for f, v in filters.selected.items()},
+            "q": filters.q,
+            "sort": filters.sort,
+        },
         count=result.total,
         page=filters.page,
         pages=result.pages,
         facets={
             facet: [
-                {"slug": v.term.slug, "label": v.term.label, "count": v.count, "selected": v.selected}
-                for v in values
+                _fields(v.term, "slug", "label", count=v.count, selected=v.selected) for v in values
             ]
             for facet, values in result.facets.items()
         },
@@ -66,9 +71,9 @@ def exercises():
 
 @bp.get("/api/exercises/<slug>")
 def exercise(slug: str):
-    query = select(Exercise).where(Exercise.slug == slug).options(
-        *(selectinload(getattr(Exercise, name)) for name in ("links", "names", "dosages", "steps", "cues", "mistakes", "ladder"))
-    )
+    related = ("links", "dosages", "cues", "mistakes", "ladder")
+    query = select(Exercise).where(Exercise.slug == slug)
+    query = query.options(*(selectinload(getattr(Exercise, name)) for name in related))
     found = db.session.scalar(query) if is_slug(slug) else None
     if found is None:
         if current := current_slug(slug):
@@ -77,31 +82,32 @@ def exercise(slug: str):
     page = _url(found.slug)
     return jsonify(
         **summary(found),
-        also_known_as=[n.name for n in found.names],
-        steps=[s.text for s in found.steps],
-        cues=[{"anchor": c.anchor, "url": f"{page}#{c.anchor}", "html": c.html} for c in found.cues],
+        also_known_as=found.names,
+        steps=found.steps,
+        cues=[_fields(c, "anchor", "html", url=f"{page}#{c.anchor}") for c in found.cues],
         mistakes=[
-            {"anchor": m.anchor, "url": f"{page}#{m.anchor}", "title": m.title, "html": m.html, "fix_html": m.fix_html}
+            _fields(m, "anchor", "title", "html", "fix_html", url=f"{page}#{m.anchor}")
             for m in found.mistakes
         ],
-        dosage=[
-            {
-                "phase": d.phase.slug, "sets": d.sets, "reps": d.reps, "seconds": d.seconds,
-                "per_leg": d.per_leg, "tempo": d.tempo, "load": d.load, "note": d.note,
-            }
-            for d in found.dosages
-        ],  # fmt: skip
+        dosage=[_fields(d, *DOSE_FIELDS, phase=d.phase.slug) for d in found.dosages],
         ladder=[
-            {"direction": s.direction, "slug": s.target.slug, "url": _url(s.target.slug), "criterion_html": s.criterion_html}
+            _fields(s, "direction", "criterion_html", slug=s.target.slug, url=_url(s.target.slug))
             for s in found.ladder
         ],
     )
 
 
+def _fields(row: object, *names: str, **more: object) -> dict:
+    """*names* read from *row*, and *more*, as a JSON object."""
+    return {name: getattr(row, name) for name in names} | more
+
+
 @bp.get("/feed.xml")
 def feed():
     built = db.session.scalar(select(Meta.value).where(Meta.key == "built_at"))[:10]
-    rows = db.session.execute(select(Exercise.slug, Exercise.title, Exercise.summary, Exercise.updated))
+    rows = db.session.execute(
+        select(Exercise.slug, Exercise.title, Exercise.summary, Exercise.updated)
+    )
     newest = sorted(rows, key=lambda e: (e.updated or built, e.title), reverse=True)[:50]
     body = render_template("machine/feed.xml", exercises=newest, built=built)
     return Response(body, mimetype="application/atom+xml")
@@ -111,7 +117,9 @@ def feed():
 def sitemap():
     body = render_template(
         "machine/sitemap.xml",
-        exercises=db.session.execute(select(Exercise.slug, Exercise.updated).order_by(Exercise.slug)).all(),
+        exercises=db.session.execute(
+            select(Exercise.slug, Exercise.updated).order_by(Exercise.slug)
+        ).all(),
         terms=db.session.scalars(select(Term).order_by(Term.kind, Term.position)).all(),
         guides=db.session.scalars(select(Guide).order_by(Guide.position)).all(),
     )
@@ -122,7 +130,13 @@ def sitemap():
 def robots():
     # Filtered lists are pages people share, so they stay crawlable (facet links carry
     # rel="nofollow"); session cards belong to whoever holds the link; the API is for tools.
-    lines = ["User-agent: *", "Disallow: /api/", "Disallow: /session", f"Sitemap: {absolute_url(url_for('api.sitemap'))}", ""]
+    lines = [
+        "User-agent: *",
+        "Disallow: /api/",
+        "Disallow: /session",
+        f"Sitemap: {absolute_url(url_for('api.sitemap'))}",
+        "",
+    ]
     return Response("\n".join(lines), mimetype="text/plain")
 
 

@@ -80,7 +80,8 @@ def _figure(css_class: str) -> str:
         place = PLACES[view, False]
         transform = f' transform="{place}"' if place else ""
         paths = "".join(
-            f'<path d="{d}"/>' + (f'<path transform="{PLACES["front", True]}" d="{d}"/>' if mirrored else "")
+            f'<path d="{d}"/>'
+            + (f'<path transform="{PLACES["front", True]}" d="{d}"/>' if mirrored else "")
             for d, mirrored in BODY
         )
         groups.append(f'<g class="{css_class}"{transform}>{paths}</g>')

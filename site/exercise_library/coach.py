@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import search
 from .db import db
-from .http import absolute_url, is_htmx_request, is_canonical, render_page_or_fragment
+from .http import absolute_url, is_canonical, is_htmx_request, render_page_or_fragment
 from .models import Alias, Exercise
 from .slugs import is_slug
 
@@ -112,11 +112,15 @@ class SessionPlan:
             if is_slug(slug) and len(items) < MAX_ITEMS:
                 items.append(SessionItem(slug, Prescription.from_args(args, suffix=str(number))))
         return cls(
-            clean_text(args.get("title"), MAX_TITLE), clean_text(args.get("note"), MAX_NOTE), tuple(items)
+            clean_text(args.get("title"), MAX_TITLE),
+            clean_text(args.get("note"), MAX_NOTE),
+            tuple(items),
         )
 
     def to_args(self) -> dict[str, str]:
-        args = {name: value for name, value in (("title", self.title), ("note", self.note)) if value}
+        args = {
+            name: value for name, value in (("title", self.title), ("note", self.note)) if value
+        }
         for number, item in enumerate(self.items, 1):
             args[f"e{number}"] = item.slug
             args.update(item.prescription.to_args(suffix=str(number)))
@@ -161,9 +165,8 @@ def _plan(args: MultiDict) -> tuple[SessionPlan, dict[str, Exercise]]:
     if operation := args.get("op", ""):
         plan = plan.apply(operation)
     slugs = {item.slug for item in plan.items}
-    renamed = dict(
-        db.session.execute(select(Alias.slug, Exercise.slug).join(Alias.exercise).where(Alias.slug.in_(slugs))).tuples().all()
-    )
+    former = select(Alias.slug, Exercise.slug).join(Alias.exercise).where(Alias.slug.in_(slugs))
+    renamed = dict(db.session.execute(former).all())
     wanted = (slugs - set(renamed)) | set(renamed.values())
     query = select(Exercise).where(Exercise.slug.in_(wanted)).options(selectinload(Exercise.cues))
     exercises = {e.slug: e for e in db.session.scalars(query)}
@@ -200,8 +203,8 @@ def session_builder():
     if not is_htmx_request() and not is_canonical(args):
         return redirect(canonical, code=302)
     found = search.search(filters, terms).ids
-    rows = db.session.execute(select(Exercise.id, Exercise.slug, Exercise.title).where(Exercise.id.in_(found)))
-    by_id = {row.id: row for row in rows}
+    picked = select(Exercise.id, Exercise.slug, Exercise.title).where(Exercise.id.in_(found))
+    by_id = {row.id: row for row in db.session.execute(picked)}
     response = render_page_or_fragment(
         "session/builder.html", "session/_builder.html", plan=plan, exercises=exercises,
         picks=[by_id[i] for i in found], filters=filters, terms=terms,

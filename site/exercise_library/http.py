@@ -34,15 +34,12 @@ SECURITY_HEADERS = {
 }
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 UNCACHED_ENDPOINTS = {"static", "pages.healthz"}
-CACHED_TYPES = {"text/html", "application/json", "application/atom+xml", "application/xml", "text/plain"}
-MESSAGES = {
-    400: ("Bad request", "The address could not be read. Check it, or start from the library."),
-    404: ("Page not found", "There is no page at this address. Try a search instead."),
-    405: ("Method not allowed", "This site only answers GET and HEAD requests."),
-    503: (
-        "Library temporarily unavailable",
-        "The exercise index is being rebuilt or repaired. Please try again in a moment.",
-    ),
+CACHED_TYPES = {
+    "text/html",
+    "application/json",
+    "application/atom+xml",
+    "application/xml",
+    "text/plain",
 }
 
 
@@ -98,20 +95,20 @@ def _cacheable() -> bool:
 
 
 def render_error(code: int) -> tuple[str, int]:
-    title, message = MESSAGES.get(code, ("Something went wrong", "Please try again later."))
+    """The error page for *code*, in the site's design."""
     template = "errors/404.html" if code == 404 else "errors/error.html"
-    return render_template(template, code=code, title=title, message=message), code
+    return render_template(template, code=code), code
 
 
 def init_app(app: Flask) -> None:
     @app.before_request
     def answer_what_the_client_has() -> Response | None:
-        if _cacheable() and request.if_none_match and (etag := _etag()):
-            if request.if_none_match.contains_weak(etag):
-                response = Response(status=304)
-                response.set_etag(etag)
-                response.headers["Cache-Control"] = CACHE_CONTROL
-                return response
+        etag = _etag() if _cacheable() and request.if_none_match else None
+        if etag and request.if_none_match.contains_weak(etag):
+            response = Response(status=304)
+            response.set_etag(etag)
+            response.headers["Cache-Control"] = CACHE_CONTROL
+            return response
         return None
 
     @app.after_request
@@ -119,12 +116,14 @@ def init_app(app: Flask) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if app.config["HSTS"] and request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.status_code == 200 and _cacheable() and response.mimetype in CACHED_TYPES:
-            if etag := _etag():
-                response.set_etag(etag)
-                response.headers["Cache-Control"] = CACHE_CONTROL
-                response.headers["X-Index-Version"] = index_version() or ""
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        cacheable = response.status_code == 200 and response.mimetype in CACHED_TYPES
+        if cacheable and _cacheable() and (etag := _etag()):
+            response.set_etag(etag)
+            response.headers["Cache-Control"] = CACHE_CONTROL
+            response.headers["X-Index-Version"] = index_version() or ""
         return response
 
     @app.errorhandler(HTTPException)

@@ -5,7 +5,7 @@ what the API, the session cards and the library filters read."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
@@ -44,12 +44,12 @@ class Exercise(db.Model):
     intro_html: Mapped[str]  # its page above a coach's prescription
     article_html: Mapped[str]  # its page below it
     howto_json: Mapped[str]  # schema.org HowTo, for the page's head
+    names: Mapped[list[str]] = mapped_column(JSON)  # also known as
+    steps: Mapped[list[str]] = mapped_column(JSON)  # the how-to steps as plain text
 
     family: Mapped[Term] = relationship(lazy="joined")
     links: Mapped[list[ExerciseTerm]] = relationship(order_by="ExerciseTerm.position")
-    names: Mapped[list[AlsoKnownAs]] = relationship(order_by="AlsoKnownAs.position")
     dosages: Mapped[list[Dosage]] = relationship(order_by="Dosage.position")
-    steps: Mapped[list[Step]] = relationship(order_by="Step.position")
     cues: Mapped[list[Cue]] = relationship(order_by="Cue.position")
     mistakes: Mapped[list[Mistake]] = relationship(order_by="Mistake.position")
     ladder: Mapped[list[LadderStep]] = relationship(
@@ -74,13 +74,6 @@ class ExerciseTerm(db.Model):
     __table_args__ = (Index("ix_exercise_term_term", "term_id", "exercise_id"),)
 
 
-class AlsoKnownAs(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    name: Mapped[str]
-    position: Mapped[int]
-
-
 class Alias(db.Model):
     """A former slug, answered with a permanent redirect to the exercise."""
 
@@ -88,6 +81,9 @@ class Alias(db.Model):
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
 
     exercise: Mapped[Exercise] = relationship()
+
+
+DOSE_FIELDS = ("sets", "reps", "seconds", "per_leg", "tempo", "load", "note")
 
 
 class DoseColumns:
@@ -109,15 +105,6 @@ class Dosage(DoseColumns, db.Model):
     position: Mapped[int]
 
     phase: Mapped[Term] = relationship(lazy="joined")
-
-
-class Step(db.Model):
-    """One numbered how-to step as plain text."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    text: Mapped[str]
-    position: Mapped[int]
 
 
 class Cue(db.Model):

@@ -147,10 +147,20 @@ def _matching(filters: Filters, leave_out: str | None = None) -> list[ColumnElem
     (values of one facet are OR-ed, facets AND-ed)."""
     conditions = []
     if match := fts_query(filters.q):
-        conditions.append(Exercise.id.in_(select(_fts.c.rowid).where(text("exercise_fts MATCH :match").bindparams(match=match))))
+        conditions.append(
+            Exercise.id.in_(
+                select(_fts.c.rowid).where(
+                    text("exercise_fts MATCH :match").bindparams(match=match)
+                )
+            )
+        )
     for facet, slugs in filters.selected.items():
         if facet != leave_out:
-            having = select(ExerciseTerm.exercise_id).join(Term).where(Term.kind == facet, Term.slug.in_(slugs))
+            having = (
+                select(ExerciseTerm.exercise_id)
+                .join(Term)
+                .where(Term.kind == facet, Term.slug.in_(slugs))
+            )
             conditions.append(Exercise.id.in_(having))
     return conditions
 
@@ -182,8 +192,10 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> Result:
             .group_by(Term.slug)
         )
         if others := _matching(filters, leave_out=facet):
-            counted = counted.where(ExerciseTerm.exercise_id.in_(select(Exercise.id).where(*others)))
-        counts = dict(db.session.execute(counted).tuples().all())
+            counted = counted.where(
+                ExerciseTerm.exercise_id.in_(select(Exercise.id).where(*others))
+            )
+        counts = dict(db.session.execute(counted).all())
         facets[facet] = [
             FacetValue(term, counts.get(term.slug, 0), filters.is_active(facet, term.slug))
             for term in terms.get(facet, [])

@@ -17,7 +17,12 @@ from .slugs import is_slug
 bp = Blueprint("pages", __name__)
 
 # A taxonomy kind and the route of its landing pages: /phases/beginner, /muscles/core...
-TERM_ROUTES = {"phase": "phases", "equipment": "equipment", "muscle": "muscles", "family": "families"}
+TERM_ROUTES = {
+    "phase": "phases",
+    "equipment": "equipment",
+    "muscle": "muscles",
+    "family": "families",
+}
 
 
 def term_url(kind: str, slug: str) -> str:
@@ -52,10 +57,16 @@ def exercise_list():
 
 @bp.get("/exercises/<slug>")
 def exercise_detail(slug: str):
-    exercise = db.session.scalar(select(Exercise).where(Exercise.slug == slug)) if is_slug(slug) else None
+    exercise = (
+        db.session.scalar(select(Exercise).where(Exercise.slug == slug)) if is_slug(slug) else None
+    )
     if exercise is None:
         current = current_slug(slug)
-        url = url_for("pages.exercise_detail", slug=current, **request.args.to_dict(flat=False)) if current else None
+        url = (
+            url_for("pages.exercise_detail", slug=current, **request.args.to_dict(flat=False))
+            if current
+            else None
+        )
         return redirect(url, code=301) if url else abort(404)
     howto = {**json.loads(exercise.howto_json), "url": canonical_url()}
     return render_template(
@@ -68,13 +79,21 @@ def current_slug(slug: str) -> str | None:
     """The current slug of an exercise that was once at *slug*."""
     if not is_slug(slug):
         return None
-    return db.session.scalar(select(Exercise.slug).join(Alias, Alias.exercise_id == Exercise.id).where(Alias.slug == slug))
+    return db.session.scalar(
+        select(Exercise.slug)
+        .join(Alias, Alias.exercise_id == Exercise.id)
+        .where(Alias.slug == slug)
+    )
 
 
 @bp.get("/<any(phases, equipment, muscles, families):route>/<slug>")
 def term(route: str, slug: str):
     kind = next(kind for kind, name in TERM_ROUTES.items() if name == route)
-    found = db.session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug)) if is_slug(slug) else None
+    found = (
+        db.session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))
+        if is_slug(slug)
+        else None
+    )
     if found is None:
         abort(404)
     program = db.session.scalar(select(Program).where(Program.phase_id == found.id))
@@ -109,22 +128,20 @@ def assessments():
 @bp.get("/healthz")
 def healthz():
     """For load balancers: which index this node serves, and how much is in it."""
-    facts = dict(db.session.execute(select(Meta.key, Meta.value)).tuples().all())
+    facts = dict(db.session.execute(select(Meta.key, Meta.value)).all())
     return (
-        jsonify(status="ok", index_version=facts["version"], exercises=int(facts["exercises"]), built_at=facts["built_at"]),
+        jsonify(
+            status="ok",
+            index_version=facts["version"],
+            exercises=int(facts["exercises"]),
+            built_at=facts["built_at"],
+        ),
         200,
         {"Cache-Control": "no-store"},
     )
 
 
-def dose(item) -> str:
-    """'3 x 10 per leg', '3 x 30 s per leg': a prescription as a coach writes it."""
-    amount = f"{item.reps}" if item.reps else f"{item.seconds} s"
-    return f"{item.sets} x {amount}{' per leg' if item.per_leg else ''}"
-
-
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_global(term_url)
-    app.add_template_filter(dose)
     app.add_template_global(bodymap, "bodymap")

@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app, render_template
 from sqlalchemy import create_engine, event, insert
 
-from .. import models
+from .. import create_app, models
 from ..db import db
 from ..search import FTS_COLUMNS
 from .frontmatter import Problem
@@ -65,7 +65,15 @@ def build_index(content_dir: Path, index_path: Path) -> BuildReport:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return BuildReport(len(library.exercises), library.version, time.perf_counter() - started, index_path)
+    return BuildReport(
+        len(library.exercises), library.version, time.perf_counter() - started, index_path
+    )
+
+
+def build_index_for(content_dir: Path, index_path: Path) -> BuildReport:
+    """`build_index` for tools and tests outside the site: in an app context of its own."""
+    with create_app({"CONTENT_DIR": content_dir, "INDEX_PATH": index_path}).app_context():
+        return build_index(content_dir, index_path)
 
 
 def _fsync(path: Path) -> None:
@@ -103,59 +111,64 @@ def _write(library: Library, path: Path) -> None:
 
 
 def _dose(dose: Dose) -> dict:
-    return {
-        "sets": dose.sets, "reps": dose.reps, "seconds": dose.seconds, "per_leg": dose.per_leg,
-        "tempo": dose.tempo, "load": dose.load, "note": dose.note,
-    }  # fmt: skip
+    return dose.model_dump(include=set(Dose.model_fields))
 
 
 class _Rows:
     """The library as the rows of each table, with every page rendered."""
 
     def __init__(self, library: Library):
-        self.library = library
         assert library.taxonomy is not None
+        self.library = library
         self.terms = {
             kind: {t.slug: t for t in getattr(library.taxonomy, group)}
             for group, kind in TERM_KINDS.items()
         }
-        self.term_ids = {}
-        for kind, terms in self.terms.items():
-            for slug in terms:
-                self.term_ids[kind, slug] = len(self.term_ids) + 1
+        self.term_ids = {(k, slug): 0 for k, terms in self.terms.items() for slug in terms}
+        self.term_ids = {key: n for n, key in enumerate(self.term_ids, 1)}
         # Numbered in slug order, so the same content gives the same ids.
         self.ids = {slug: n for n, slug in enumerate(sorted(library.exercises), 1)}
         self.titles = {slug: e.meta.title for slug, e in library.exercises.items()}
         self.tables: dict[type, list[dict]] = defaultdict(list)
         self.search: list[tuple] = []
 
+    def add(self, model: type, **values: Any) -> int:
+        """A row of *model*'s table; its number in that table."""
+        rows = self.tables[model]
+        rows.append(values)
+        return len(rows)
+
     def all(self) -> list[tuple[type, list[dict]]]:
-        self._terms()
+        built = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+        facts = {"version": self.library.version, "format": INDEX_FORMAT, "built_at": built}
+        for key, value in {**facts, "exercises": str(len(self.ids))}.items():
+            self.add(models.Meta, key=key, value=value)
+        for kind, terms in self.terms.items():
+            for n, t in enumerate(terms.values()):
+                self.add(
+                    models.Term, id=self.term_ids[kind, t.slug], kind=kind, slug=t.slug,
+                    label=t.label, description=t.description, position=n, weeks=t.weeks,
+                )  # fmt: skip
         for slug in sorted(self.library.exercises):
             self._exercise(self.library.exercises[slug])
         self._programs()
-        self._guides_and_assessments()
-        built = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
-        facts = {
-            "version": self.library.version, "format": INDEX_FORMAT, "built_at": built,
-            "exercises": str(len(self.ids)),
-        }  # fmt: skip
-        self.tables[models.Meta] = [{"key": k, "value": v} for k, v in facts.items()]
-        order = [models.Meta, models.Term, models.Exercise]
-        return [(model, self.tables[model]) for model in order] + [
-            (model, values) for model, values in self.tables.items() if model not in order
+        for n, guide in enumerate(self.library.guides.values()):
+            meta = guide.meta
+            self.add(
+                models.Guide, slug=guide.slug, title=meta.title, summary=meta.summary,
+                body_html=guide.body.html, position=n,
+            )  # fmt: skip
+        for n, test in enumerate(self.library.assessments):
+            self.add(
+                models.Assessment, slug=test.slug, title=test.title, position=n,
+                exercise_id=self.ids[test.exercise], baseline=test.baseline, advanced=test.advanced,
+                how_to_test_html=render_inline(test.how_to_test),
+            )  # fmt: skip
+        # Parents before children, for the foreign keys.
+        first = [models.Meta, models.Term, models.Exercise, models.Program, models.ProgramSession]
+        return [(m, self.tables[m]) for m in first] + [
+            (m, rows) for m, rows in self.tables.items() if m not in first
         ]
-
-    def _terms(self) -> None:
-        for kind, terms in self.terms.items():
-            for position, term in enumerate(terms.values()):
-                self.tables[models.Term].append(
-                    {
-                        "id": self.term_ids[kind, term.slug], "kind": kind, "slug": term.slug,
-                        "label": term.label, "description": term.description,
-                        "position": position, "weeks": term.weeks,
-                    }
-                )  # fmt: skip
 
     def _exercise(self, exercise: Exercise) -> None:
         meta, body, exercise_id = exercise.meta, exercise.body, self.ids[exercise.slug]
@@ -168,95 +181,80 @@ class _Rows:
             "regressions": regressions, "progressions": progressions,
             "muscles": list(self.terms["muscle"].values()),
         }  # fmt: skip
-        self.tables[models.Exercise].append(
-            {
-                "id": exercise_id, "slug": exercise.slug, "title": meta.title,
-                "summary": meta.summary, "family_id": self.term_ids["family", meta.family],
-                "level": min(phases.index(p) for p in meta.phases),
-                "updated": meta.updated.isoformat() if meta.updated else None,
-                "card_html": render_template("exercises/_card.html", **context),
-                "intro_html": render_template("exercises/_intro.html", **context),
-                "article_html": render_template("exercises/_article.html", **context),
-                "howto_json": json.dumps(
-                    {
-                        "@context": "https://schema.org", "@type": "HowTo", "name": meta.title,
-                        "description": meta.summary, "alternateName": meta.also_known_as,
-                        "tool": [self.terms["equipment"][s].label for s in meta.equipment],
-                        "step": [{"@type": "HowToStep", "text": text} for text in body.steps],
-                    }
-                ),
-            }
+        howto = {
+            "@context": "https://schema.org", "@type": "HowTo", "name": meta.title,
+            "description": meta.summary, "alternateName": meta.also_known_as,
+            "tool": [self.terms["equipment"][s].label for s in meta.equipment],
+            "step": [{"@type": "HowToStep", "text": text} for text in body.steps],
+        }  # fmt: skip
+        self.add(
+            models.Exercise, id=exercise_id, slug=exercise.slug, title=meta.title,
+            summary=meta.summary, family_id=self.term_ids["family", meta.family],
+            level=min(phases.index(p) for p in meta.phases),
+            updated=meta.updated.isoformat() if meta.updated else None,
+            card_html=render_template("exercises/_card.html", **context),
+            intro_html=render_template("exercises/_intro.html", **context),
+            article_html=render_template("exercises/_article.html", **context),
+            howto_json=json.dumps(howto), names=meta.also_known_as, steps=body.steps,
         )  # fmt: skip
         links = [("family", meta.family, None)] + [("phase", slug, None) for slug in meta.phases]
         links += [("equipment", slug, None) for slug in meta.equipment]
         links += [("muscle", slug, "primary") for slug in meta.muscles.primary]
         links += [("muscle", slug, "secondary") for slug in meta.muscles.secondary]
-        for position, (kind, slug, role) in enumerate(links):
-            self._add(models.ExerciseTerm, exercise_id, term_id=self.term_ids[kind, slug], role=role, position=position)
-        for position, name in enumerate(meta.also_known_as):
-            self._add(models.AlsoKnownAs, exercise_id, name=name, position=position)
-        for alias in meta.aliases:
-            self._add(models.Alias, exercise_id, slug=alias)
-        for position, (phase, dose) in enumerate(dosage):
-            self._add(models.Dosage, exercise_id, phase_id=self.term_ids["phase", phase], position=position, **_dose(dose))
-        for position, text in enumerate(body.steps):
-            self._add(models.Step, exercise_id, text=text, position=position)
-        for position, cue in enumerate(body.cues):
-            self._add(models.Cue, exercise_id, anchor=cue.anchor, html=cue.html, position=position)
-        for position, m in enumerate(body.mistakes):
-            self._add(models.Mistake, exercise_id, anchor=m.anchor, title=m.title, html=m.html, fix_html=m.fix_html, position=position)
-        ladder = [("regression", *step) for step in regressions] + [("progression", *step) for step in progressions]
-        for position, (direction, slug, criterion) in enumerate(ladder):
-            self._add(
-                models.LadderStep, exercise_id, target_id=self.ids[slug], direction=direction,
-                criterion_html=criterion, position=position,
-            )  # fmt: skip
-        self.search.append(
-            (
-                exercise_id, meta.title, " ".join(meta.also_known_as), meta.summary,
-                " ".join(c.text for c in body.cues), " ".join(m.text for m in body.mistakes), body.text,
+        for n, (kind, slug, role) in enumerate(links):
+            term_id = self.term_ids[kind, slug]
+            self.add(
+                models.ExerciseTerm, exercise_id=exercise_id, term_id=term_id, role=role, position=n
             )
-        )  # fmt: skip
-
-    def _add(self, model: type, exercise_id: int, **values: Any) -> None:
-        self.tables[model].append({"exercise_id": exercise_id, **values})
+        for alias in meta.aliases:
+            self.add(models.Alias, exercise_id=exercise_id, slug=alias)
+        for n, (phase, dose) in enumerate(dosage):
+            phase_id = self.term_ids["phase", phase]
+            self.add(
+                models.Dosage, exercise_id=exercise_id, phase_id=phase_id, position=n, **_dose(dose)
+            )
+        for n, cue in enumerate(body.cues):
+            self.add(
+                models.Cue, exercise_id=exercise_id, anchor=cue.anchor, html=cue.html, position=n
+            )
+        for n, m in enumerate(body.mistakes):
+            self.add(
+                models.Mistake, exercise_id=exercise_id, anchor=m.anchor, title=m.title,
+                html=m.html, fix_html=m.fix_html, position=n,
+            )  # fmt: skip
+        ladder = [("regression", *s) for s in regressions] + [
+            ("progression", *s) for s in progressions
+        ]
+        for n, (direction, slug, criterion) in enumerate(ladder):
+            self.add(
+                models.LadderStep, exercise_id=exercise_id, target_id=self.ids[slug],
+                direction=direction, criterion_html=criterion, position=n,
+            )  # fmt: skip
+        cues, mistakes = (" ".join(x.text for x in xs) for xs in (body.cues, body.mistakes))
+        names = " ".join(meta.also_known_as)
+        self.search.append(
+            (exercise_id, meta.title, names, meta.summary, cues, mistakes, body.text)
+        )
 
     def _programs(self) -> None:
-        session_id = item_id = 0
-        for program_id, program in enumerate(self.library.programs.values(), 1):
-            sessions = [(s, [(item.exercise, item) for item in s.exercises]) for s in program.meta.sessions]
-            html = render_template("terms/_program.html", program=program, sessions=sessions, titles=self.titles)
-            self.tables[models.Program].append(
-                {
-                    "id": program_id, "phase_id": self.term_ids["phase", program.phase],
-                    "title": program.meta.title, "summary": program.meta.summary,
-                    "sessions_per_week": program.meta.sessions_per_week, "html": html,
-                }
-            )  # fmt: skip
-            for position, session in enumerate(program.meta.sessions):
-                session_id += 1
-                self.tables[models.ProgramSession].append(
-                    {"id": session_id, "program_id": program_id, "name": session.name, "focus": session.focus, "position": position}
-                )
-                for place, item in enumerate(session.exercises):
-                    item_id += 1
-                    self.tables[models.ProgramItem].append(
-                        {
-                            "id": item_id, "session_id": session_id, "exercise_id": self.ids[item.exercise],
-                            "position": place, **_dose(item),
-                        }
-                    )  # fmt: skip
-
-    def _guides_and_assessments(self) -> None:
-        for position, guide in enumerate(self.library.guides.values()):
-            self.tables[models.Guide].append(
-                {"slug": guide.slug, "title": guide.meta.title, "summary": guide.meta.summary, "body_html": guide.body.html, "position": position}
+        for program in self.library.programs.values():
+            meta = program.meta
+            sessions = [(s, [(item.exercise, item) for item in s.exercises]) for s in meta.sessions]
+            html = render_template(
+                "terms/_program.html", program=program, sessions=sessions, titles=self.titles
             )
-        for position, test in enumerate(self.library.assessments):
-            self.tables[models.Assessment].append(
-                {
-                    "slug": test.slug, "title": test.title, "exercise_id": self.ids[test.exercise],
-                    "baseline": test.baseline, "advanced": test.advanced,
-                    "how_to_test_html": render_inline(test.how_to_test), "position": position,
-                }
+            program_id = self.add(
+                models.Program, phase_id=self.term_ids["phase", program.slug], title=meta.title,
+                summary=meta.summary, sessions_per_week=meta.sessions_per_week, html=html,
             )  # fmt: skip
+            for n, session in enumerate(meta.sessions):
+                session_id = self.add(
+                    models.ProgramSession, program_id=program_id, name=session.name,
+                    focus=session.focus, position=n,
+                )  # fmt: skip
+                for place, item in enumerate(session.exercises):
+                    exercise_id = self.ids[item.exercise]
+                    self.add(
+                        models.ProgramItem, session_id=session_id, exercise_id=exercise_id,
+                        position=place, **_dose(item),
+                    )  # fmt: skip

@@ -23,7 +23,8 @@ def file_name(path: Path, shown: str) -> list[Problem]:
     if is_slug(path.stem):
         return []
     suggested = slugify(path.stem) or "page"
-    return [Problem(shown, 1, f"the file name '{path.name}' is not a valid slug: rename it to '{suggested}.md'")]
+    message = f"the file name '{path.name}' is not a valid slug: rename it to '{suggested}.md'"
+    return [Problem(shown, 1, message)]
 
 
 def check_library(library: Library) -> list[Problem]:
@@ -48,7 +49,9 @@ def _aliases(library: Library) -> tuple[dict[str, str], list[Problem]]:
                 message = f"alias '{alias}' is also the slug of exercises/{alias}.md: remove the alias or rename that file"
                 problems.append(Problem(exercise.path, line, message))
             elif alias in owners:
-                message = f"alias '{alias}' is already an alias of '{owners[alias]}': keep it in one file"
+                message = (
+                    f"alias '{alias}' is already an alias of '{owners[alias]}': keep it in one file"
+                )
                 problems.append(Problem(exercise.path, line, message))
             else:
                 owners[alias] = exercise.slug
@@ -68,7 +71,9 @@ def _ladders(library: Library, owners: dict[str, str]) -> list[Problem]:
             for index, step in enumerate(getattr(exercise.meta, direction)):
                 line = exercise.lines.of((direction, index, "exercise"))
                 if step.exercise == exercise.slug:
-                    message = f"'{exercise.slug}' lists itself in {direction}: link a different exercise"
+                    message = (
+                        f"'{exercise.slug}' lists itself in {direction}: link a different exercise"
+                    )
                     problems.append(Problem(exercise.path, line, message))
                 elif step.exercise not in library.exercise_files:
                     message = f"{direction}: {_unknown_exercise(step.exercise, library, owners)}"
@@ -128,7 +133,12 @@ def _links(library: Library, owners: dict[str, str]) -> list[Problem]:
         **{route: set() for route in ("phases", "equipment", "muscles", "families")},
     }
     if library.taxonomy:
-        for route, group in (("phases", "phases"), ("equipment", "equipment"), ("muscles", "muscles"), ("families", "families")):
+        for route, group in (
+            ("phases", "phases"),
+            ("equipment", "equipment"),
+            ("muscles", "muscles"),
+            ("families", "families"),
+        ):
             targets[route] = {term.slug for term in getattr(library.taxonomy, group)}
     documents = [*library.exercises.values(), *library.programs.values(), *library.guides.values()]
     problems = []
@@ -150,7 +160,7 @@ def _link_problem(href: str, targets: dict[str, set[str]], owners: dict[str, str
             return f"link to a former slug '{href}': link /exercises/{owners[rest]} instead"
         kind = {"equipment": "equipment", "families": "family"}.get(route, route[:-1])
         return "broken link: " + nearest(kind, rest, sorted(targets[route]))
-    if route in PAGES_WITHOUT_SLUG and not rest or route in ROUTES:
+    if (route in PAGES_WITHOUT_SLUG and not rest) or route in ROUTES:
         return None
     return f"broken link '{href}': no such page on this site"
 

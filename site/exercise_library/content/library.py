@@ -10,12 +10,13 @@ import hashlib
 import multiprocessing
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from . import checks, markdown, schema
-from .frontmatter import Document, Lines, Problem, YamlError, load_yaml, split
+from .frontmatter import Lines, Problem, YamlError, load_yaml, split
 
 MAX_FILE_BYTES = 1_000_000
 PUBLISHED = "published.txt"
@@ -23,34 +24,25 @@ FOLDERS = ("exercises", "phases", "guides")
 PARALLEL_FROM = 200  # fewer files than this are read quicker than worker processes start
 
 
+Meta = TypeVar("Meta", bound=schema.Model)
+
+
 @dataclass
-class Exercise:
+class Page(Generic[Meta]):
+    """A Markdown file with front matter (an exercise, a phase's program, a guide), validated
+    on its own: its slug is its file name."""
+
     slug: str
     path: str  # as problems show it
-    meta: schema.ExerciseMeta
+    meta: Meta
     body: markdown.Body
     lines: Lines
     body_first_line: int
 
 
-@dataclass
-class Program:
-    phase: str
-    path: str
-    meta: schema.ProgramMeta
-    body: markdown.Body
-    lines: Lines
-    body_first_line: int
-
-
-@dataclass
-class Guide:
-    slug: str
-    path: str
-    meta: schema.GuideMeta
-    body: markdown.Body
-    lines: Lines
-    body_first_line: int
+Exercise = Page[schema.ExerciseMeta]
+Program = Page[schema.ProgramMeta]
+Guide = Page[schema.GuideMeta]
 
 
 @dataclass
@@ -65,7 +57,9 @@ class Library:
     assessments: list[schema.Assessment] = field(default_factory=list)
     assessment_lines: Lines = field(default_factory=Lines)
     published: list[tuple[str, int]] = field(default_factory=list)  # (slug, line)
-    exercise_files: set[str] = field(default_factory=set)  # every exercise file's slug, valid or not
+    exercise_files: set[str] = field(
+        default_factory=set
+    )  # every exercise file's slug, valid or not
     version: str = ""
 
     def shown(self, relative: str) -> str:
@@ -90,7 +84,9 @@ def read_text(path: Path, root: Path) -> tuple[str | None, list[Problem]]:
 
     try:
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-            return refuse("a symbolic link that points outside content/: replace it with the file itself")
+            return refuse(
+                "a symbolic link that points outside content/: replace it with the file itself"
+            )
         info = path.stat()
     except FileNotFoundError:
         return refuse("a symbolic link to nothing: replace it with the file itself, or delete it")
@@ -100,7 +96,9 @@ def read_text(path: Path, root: Path) -> tuple[str | None, list[Problem]]:
         return refuse("not a regular file (a folder, device or pipe): replace it with a text file")
     if info.st_size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 1000
-        return refuse(f"the file is {info.st_size // 1000} kB; the limit is {limit} kB: split or shorten it")
+        return refuse(
+            f"the file is {info.st_size // 1000} kB; the limit is {limit} kB: split or shorten it"
+        )
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
@@ -110,73 +108,56 @@ def read_text(path: Path, root: Path) -> tuple[str | None, list[Problem]]:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return refuse(f"bytes that are not UTF-8 (at byte {error.start}): save the file as UTF-8", line)
+        return refuse(
+            f"bytes that are not UTF-8 (at byte {error.start}): save the file as UTF-8", line
+        )
 
 
-def _document(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
-    text, problems = read_text(path, root)
+def read_page(
+    path: Path,
+    root: Path,
+    model: type[Meta],
+    parse: Callable[[str], markdown.Body],
+    context: dict | None = None,
+) -> tuple[Page[Meta] | None, list[Problem]]:
+    """One Markdown file on its own: what it links to is checked across files later."""
+    shown = display(path)
+    problems = checks.file_name(path, shown)
+    text, found = read_text(path, root)
     if text is None:
-        return None, problems
+        return None, problems + found
     try:
-        return split(text), []
+        document = split(text)
     except YamlError as error:
-        return None, [Problem(display(path), error.line, error.message)]
-
-
-def _body_problems(shown: str, document: Document, body: markdown.Body) -> list[Problem]:
-    return [Problem(shown, document.body_first_line + line, message) for line, message in body.problems]
-
-
-def read_exercise(path: Path, root: Path, terms: dict[str, list[str]]) -> tuple[Exercise | None, list[Problem]]:
-    """One exercise file on its own; what it links to is checked across files later."""
-    shown = display(path)
-    problems = checks.file_name(path, shown)
-    document, found = _document(path, root)
-    if document is None:
-        return None, problems + found
-    meta, found = schema.validate(schema.ExerciseMeta, document.data, document.lines, shown, {"terms": terms})
-    body = markdown.parse_exercise(document.body)
-    problems += found + _body_problems(shown, document, body)
+        return None, [*problems, Problem(shown, error.line, error.message)]
+    meta, found = schema.validate(model, document.data, document.lines, shown, context)
+    body = parse(document.body)
+    problems += found
+    problems += [
+        Problem(shown, document.body_first_line + n, message) for n, message in body.problems
+    ]
     if problems or meta is None:
         return None, problems
-    return Exercise(path.stem, shown, meta, body, document.lines, document.body_first_line), []
+    return Page(path.stem, shown, meta, body, document.lines, document.body_first_line), []
 
 
-def read_program(path: Path, root: Path, terms: dict[str, list[str]]) -> tuple[Program | None, list[Problem]]:
-    shown = display(path)
-    if path.stem not in terms["phase"]:
-        message = schema.nearest("phase", path.stem, terms["phase"])
-        return None, [Problem(shown, 1, message + " (the file name must be a phase slug)")]
-    document, problems = _document(path, root)
-    if document is None:
-        return None, problems
-    meta, problems = schema.validate(schema.ProgramMeta, document.data, document.lines, shown)
-    body = markdown.parse_document(document.body)
-    problems += _body_problems(shown, document, body)
-    if problems or meta is None:
-        return None, problems
-    return Program(path.stem, shown, meta, body, document.lines, document.body_first_line), []
+def read_exercise(
+    path: Path, root: Path, terms: dict[str, list[str]]
+) -> tuple[Exercise | None, list[Problem]]:
+    return read_page(path, root, schema.ExerciseMeta, markdown.parse_exercise, {"terms": terms})
 
 
-def read_guide(path: Path, root: Path) -> tuple[Guide | None, list[Problem]]:
-    shown = display(path)
-    problems = checks.file_name(path, shown)
-    document, found = _document(path, root)
-    if document is None:
-        return None, problems + found
-    meta, found = schema.validate(schema.GuideMeta, document.data, document.lines, shown)
-    body = markdown.parse_document(document.body)
-    problems += found + _body_problems(shown, document, body)
-    if problems or meta is None:
-        return None, problems
-    return Guide(path.stem, shown, meta, body, document.lines, document.body_first_line), []
-
-
-def _yaml_file(path: Path, root: Path, model: type[schema.Model], required: bool) -> tuple[Any, Lines, list[Problem]]:
+def _yaml_file(
+    path: Path, root: Path, model: type[schema.Model], required: bool
+) -> tuple[Any, Lines, list[Problem]]:
     shown = display(path)
     if not os.path.lexists(path):
         if required:
-            return None, Lines(), [Problem(shown, 1, f"{path.name} is missing: create it (content/README.md)")]
+            return (
+                None,
+                Lines(),
+                [Problem(shown, 1, f"{path.name} is missing: create it (content/README.md)")],
+            )
         return None, Lines(), []
     text, problems = read_text(path, root)
     if text is None:
@@ -200,7 +181,11 @@ def read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
         slug = line.split("#", 1)[0].strip()
         if slug and not schema.SLUG_RE.match(slug):
             shown = slug[:40] + ("..." if len(slug) > 40 else "")
-            problems.append(Problem(display(path), number, f"'{shown}' is not a slug: one exercise slug per line"))
+            problems.append(
+                Problem(
+                    display(path), number, f"'{shown}' is not a slug: one exercise slug per line"
+                )
+            )
         elif slug:
             entries.append((slug, number))
     return entries, problems
@@ -252,12 +237,18 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
             if exercise is not None:
                 library.exercises[exercise.slug] = exercise
         for path in sorted((root / "phases").glob("*.md")):
-            program, found = read_program(path, root, terms)
+            if path.stem not in terms["phase"]:
+                message = schema.nearest("phase", path.stem, terms["phase"])
+                problems.append(
+                    Problem(display(path), 1, f"{message} (the file name must be a phase slug)")
+                )
+                continue
+            program, found = read_page(path, root, schema.ProgramMeta, markdown.parse_document)
             problems += found
             if program is not None:
-                library.programs[program.phase] = program
+                library.programs[program.slug] = program
     for path in sorted((root / "guides").glob("*.md")):
-        guide, found = read_guide(path, root)
+        guide, found = read_page(path, root, schema.GuideMeta, markdown.parse_document)
         problems += found
         if guide is not None:
             library.guides[guide.slug] = guide

@@ -37,6 +37,10 @@ EXERCISE_SECTIONS = (
     ("Safety", "safety"),
 )
 MIN_ITEMS = {"how-to": 2, "cues": 3, "mistakes": 3}
+H1_IN_BODY = (
+    "a '# ' heading in the body: the title comes from the front matter; use '## ' for sections"
+)
+MISTAKE_SHAPE = "a mistake must start with its name in bold: '- **The mistake.** ... Fix: ...'"
 _FIX = re.compile(r"(?:<strong>)?\s*Fix:\s*(?:</strong>)?\s*")
 
 
@@ -83,6 +87,12 @@ class Body:
     links: list[tuple[str, int]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
 
+    def report(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
+
+    def section(self, anchor: str) -> Section | None:
+        return next((s for s in self.sections if s.anchor == anchor), None)
+
     @property
     def html(self) -> str:
         return "".join(section.html for section in self.sections)
@@ -105,7 +115,9 @@ def _plain(tokens: list[Token]) -> str:
 
 
 def _link_problem(href: str) -> str | None:
-    bare = "".join(c for c in html.unescape(href) if not unicodedata.category(c).startswith(("C", "Z")))
+    bare = "".join(
+        c for c in html.unescape(href) if not unicodedata.category(c).startswith(("C", "Z"))
+    )
     if not _SAFE_HREF.match(bare) or _SCRIPT_SCHEME.search(bare):
         return f"a link to '{href[:40]}' is not allowed: link to an http(s) URL or a path"
     return None
@@ -115,24 +127,25 @@ def _scan(tokens: list[Token], body: Body) -> None:
     """Record site links, raw HTML and unsafe links anywhere in *tokens*."""
     for token in tokens:
         if token.type == "html_block":
-            body.problems.append((_line(token), _raw_html(token.content)))
+            body.report(_line(token), _raw_html(token.content))
         if token.type != "inline":
             continue
         found = False
         for child in token.children or []:
             if child.type == "html_inline":
-                body.problems.append((_line(token), _raw_html(child.content)))
+                body.report(_line(token), _raw_html(child.content))
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if problem := _link_problem(href):
-                    body.problems.append((_line(token), problem))
+                    body.report(_line(token), problem)
                     found = True
                 else:
                     body.links.append((href, _line(token)))
         bare = "".join(c for c in html.unescape(token.content) if not c.isspace())
         if not found and _SCRIPT_SCHEME.search(bare):
-            body.problems.append(
-                (_line(token), "a 'javascript:' link is not allowed: link to an http(s) URL or a path")
+            body.report(
+                _line(token),
+                "a 'javascript:' link is not allowed: link to an http(s) URL or a path",
             )
 
 
@@ -163,7 +176,7 @@ def parse_document(text: str) -> Body:
             token.attrSet("id", slugify(tokens[index + 1].content))
     body.sections.append(Section("", "", _render(tokens), _plain(tokens)))
     if not body.text.strip():
-        body.problems.append((0, "the body is empty: write it below the front matter"))
+        body.report(0, "the body is empty: write it below the front matter")
     return body
 
 
@@ -178,12 +191,12 @@ def parse_exercise(text: str) -> Body:
     end = max((_line(t) for t in tokens if t.map), default=0)
     missing = [name for name in expected if name not in names]
     for name in missing:
-        body.problems.append(
-            (end, f"missing section '## {name}': add it (sections in order: {', '.join(expected)})")
+        body.report(
+            end, f"missing section '## {name}': add it (sections in order: {', '.join(expected)})"
         )
     if not missing and [n for n in names if n in expected] != expected:
-        body.problems.append(
-            (_line(groups[0][0]), f"sections out of order: put them as {', '.join(expected)}")
+        body.report(
+            _line(groups[0][0]), f"sections out of order: put them as {', '.join(expected)}"
         )
     anchors = dict(EXERCISE_SECTIONS)
     used: set[str] = set()
@@ -191,12 +204,12 @@ def parse_exercise(text: str) -> Body:
         name = heading.content.strip()
         anchor = anchors.get(name) or slugify(name)
         if anchor in used:
-            body.problems.append((_line(heading), f"section '## {name}' appears twice: merge them"))
+            body.report(_line(heading), f"section '## {name}' appears twice: merge them")
             continue
         used.add(anchor)
         plain = _plain(section_tokens)
         if not plain.strip():
-            body.problems.append((_line(heading), f"section '## {name}' is empty: write it"))
+            body.report(_line(heading), f"section '## {name}' is empty: write it")
         body.sections.append(Section(name, anchor, _render(section_tokens), plain))
         if anchor in MIN_ITEMS:
             _read_items(anchor, section_tokens, heading, body)
@@ -206,7 +219,8 @@ def parse_exercise(text: str) -> Body:
         ("mistakes", len(body.mistakes), "mistakes under '## Common mistakes'"),
     ):
         if anchor in used and count < MIN_ITEMS[anchor] and not body.problems:
-            body.problems.append((end, f"only {count} {what}: write at least {MIN_ITEMS[anchor]}"))
+            line = text.count("\n")  # the end of the file, where the next item would go
+            body.report(line, f"only {count} {what}: write at least {MIN_ITEMS[anchor]}")
     return body
 
 
@@ -218,13 +232,7 @@ def _sections(tokens: list[Token], body: Body) -> list[tuple[Token, list[Token]]
         token = tokens[index]
         if token.type == "heading_open" and token.tag in ("h1", "h2"):
             if token.tag == "h1":
-                body.problems.append(
-                    (
-                        _line(token),
-                        "a '# ' heading in the body: the title comes from the front matter;"
-                        " use '## ' for sections",
-                    )
-                )
+                body.report(_line(token), H1_IN_BODY)
             else:
                 groups.append((tokens[index + 1], []))
             index += 3
@@ -232,9 +240,7 @@ def _sections(tokens: list[Token], body: Body) -> list[tuple[Token, list[Token]]
         if groups:
             groups[-1][1].append(token)
         else:
-            body.problems.append(
-                (_line(token), "text before the first '## ' section: move it into a section")
-            )
+            body.report(_line(token), "text before the first '## ' section: move it into a section")
             while index + 1 < len(tokens) and tokens[index + 1].level > 0:
                 index += 1  # one report per block
         index += 1
@@ -242,7 +248,10 @@ def _sections(tokens: list[Token], body: Body) -> list[tuple[Token, list[Token]]
 
 
 _LIST_SHAPES = {
-    "how-to": ("ordered_list_open", "'## How to do it' must be a numbered list: '1. ' before each step"),
+    "how-to": (
+        "ordered_list_open",
+        "'## How to do it' must be a numbered list: '1. ' before each step",
+    ),
     "cues": ("bullet_list_open", "'## Cues' must be a bullet list: '- ' before each cue"),
     "mistakes": (
         "bullet_list_open",
@@ -257,7 +266,7 @@ def _read_items(anchor: str, tokens: list[Token], heading: Token, body: Body) ->
     kind, message = _LIST_SHAPES[anchor]
     opening = next((t for t in tokens if t.level == 0 and t.type.endswith("_list_open")), None)
     if opening is None or opening.type != kind:
-        body.problems.append((_line(heading), message))
+        body.report(_line(heading), message)
         return
     items, inside = [], False
     for token in tokens:
@@ -278,8 +287,8 @@ def _read_items(anchor: str, tokens: list[Token], heading: Token, body: Body) ->
     for entry in body.cues if anchor == "cues" else body.mistakes if anchor == "mistakes" else []:
         if entry.anchor in seen:
             what = anchor.rstrip("s")
-            body.problems.append(
-                (entry.line, f"two {what}s share the anchor '#{entry.anchor}': reword one of them")
+            body.report(
+                entry.line, f"two {what}s share the anchor '#{entry.anchor}': reword one of them"
             )
         seen.add(entry.anchor)
 
@@ -291,22 +300,18 @@ def _inline(token: Token) -> str:
 def _read_mistake(item: Token, body: Body) -> None:
     children = [c for c in item.children or [] if not (c.type == "text" and not c.content.strip())]
     if not children or children[0].type != "strong_open":
-        body.problems.append(
-            (_line(item), "a mistake must start with its name in bold: '- **The mistake.** ... Fix: ...'")
-        )
+        body.report(_line(item), MISTAKE_SHAPE)
         return
     close = next(i for i, c in enumerate(children) if c.type == "strong_close")
     title = "".join(c.content for c in children[1:close]).strip()
     rest = sanitize(_md.renderer.renderInline(children[close + 1 :], _md.options, {}))
     parts = _FIX.split(rest, maxsplit=1)
     if len(parts) != 2 or not parts[1].strip():
-        body.problems.append(
-            (_line(item), f"mistake '{title}' has no fix: add 'Fix: ' and what to do instead")
+        body.report(
+            _line(item), f"mistake '{title}' has no fix: add 'Fix: ' and what to do instead"
         )
         return
+    anchor = "mistake-" + slugify(title)
     body.mistakes.append(
-        Mistake(
-            "mistake-" + slugify(title), title, parts[0].strip(), parts[1].strip(), item.content,
-            _line(item),
-        )
+        Mistake(anchor, title, parts[0].strip(), parts[1].strip(), item.content, _line(item))
     )

@@ -29,7 +29,12 @@ from . import markdown
 from .frontmatter import Lines, Loc, Problem, describe
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TERM_KINDS = {"phases": "phase", "families": "family", "equipment": "equipment", "muscles": "muscle"}
+TERM_KINDS = {
+    "phases": "phase",
+    "families": "family",
+    "equipment": "equipment",
+    "muscles": "muscle",
+}
 
 
 def nearest(kind: str, value: str, known: Iterable[str]) -> str:
@@ -45,9 +50,7 @@ def nearest(kind: str, value: str, known: Iterable[str]) -> str:
 def _printable(value: str) -> str:
     for character in value:
         if unicodedata.category(character) in ("Cc", "Cf", "Co", "Cs") and character not in "\n":
-            raise ValueError(
-                f"a control character (U+{ord(character):04X}) in the text: delete it"
-            )
+            raise ValueError(f"a control character (U+{ord(character):04X}) in the text: delete it")
     return value
 
 
@@ -80,7 +83,9 @@ def _count(value: Any) -> Any:
     """A rep or second count: a whole number, or a range in quotes ("8-12"), up to 600."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 600:
         return str(value)
-    if isinstance(value, str) and (match := re.fullmatch(r"\s*([0-9]{1,3})-([0-9]{1,3})\s*", value)):
+    if isinstance(value, str) and (
+        match := re.fullmatch(r"\s*([0-9]{1,3})-([0-9]{1,3})\s*", value)
+    ):
         low, high = int(match[1]), int(match[2])
         if 0 < low < high <= 600:
             return f"{low}-{high}"
@@ -105,7 +110,9 @@ def _date(value: Any) -> datetime.date:
 
 def _tempo(value: str) -> str:
     if not re.fullmatch(r"[0-9X](?:-[0-9X]){1,3}", value.upper()):
-        raise ValueError(f"'{value}' is not a tempo: write seconds down-pause-up-pause, as \"3-1-1\"")
+        raise ValueError(
+            f"'{value}' is not a tempo: write seconds down-pause-up-pause, as \"3-1-1\""
+        )
     return value.upper()
 
 
@@ -142,14 +149,11 @@ def located(*problems: tuple[Loc, str]) -> ValidationError:
     )
 
 
-def _unique(values: list[str], loc: Loc, what: str) -> list[tuple[Loc, str]]:
-    seen: set[str] = set()
-    repeated = []
-    for index, value in enumerate(values):
-        if value in seen:
-            repeated.append(((*loc, index), f"{what} '{value}' is listed twice: remove one"))
-        seen.add(value)
-    return repeated
+def _unique(values: list[str], loc: Loc, what: str, field: str | None = None) -> list:
+    """A problem for each value listed again (at *field* of each entry, if given)."""
+    places = [(*loc, n, field) if field else (*loc, n) for n in range(len(values))]
+    repeated = [n for n, value in enumerate(values) if value in values[:n]]
+    return [(places[n], f"{what} '{values[n]}' is listed twice: remove one") for n in repeated]
 
 
 class Model(BaseModel):
@@ -202,37 +206,28 @@ class ExerciseMeta(Model):
 
     @model_validator(mode="after")
     def _agree(self) -> ExerciseMeta:
-        problems = [
-            *_unique(self.phases, ("phases",), "phase"),
-            *_unique(self.equipment, ("equipment",), "equipment"),
-            *_unique(self.muscles.primary, ("muscles", "primary"), "muscle"),
+        muscles = self.muscles
+        problems = _unique(self.phases, ("phases",), "phase")
+        problems += _unique(self.equipment, ("equipment",), "equipment")
+        problems += _unique(muscles.primary, ("muscles", "primary"), "muscle")
+        both = "is both primary and secondary: keep it in one list"
+        problems += [
+            (("muscles", "secondary", n), f"muscle '{m}' {both}")
+            for n, m in enumerate(muscles.secondary)
+            if m in muscles.primary
         ]
-        for index, muscle in enumerate(self.muscles.secondary):
-            if muscle in self.muscles.primary:
-                problems.append(
-                    (
-                        ("muscles", "secondary", index),
-                        f"muscle '{muscle}' is both primary and secondary: keep it in one list",
-                    )
-                )
-        for phase in self.dosage:
-            if phase not in self.phases:
-                problems.append(
-                    (
-                        ("dosage", phase),
-                        f"a dosage for '{phase}', which is not in phases: add it to phases"
-                        " or remove the dosage",
-                    )
-                )
-        for phase in self.phases:
-            if phase not in self.dosage:
-                problems.append(
-                    (
-                        ("phases",),
-                        f"no dosage for phase '{phase}': add dosage: {phase}:"
-                        " {sets: ..., reps: ...}",
-                    )
-                )
+        unlisted = "which is not in phases: add it to phases or remove the dosage"
+        problems += [
+            (("dosage", p), f"a dosage for '{p}', {unlisted}")
+            for p in self.dosage
+            if p not in self.phases
+        ]
+        missing = "add dosage: {phase}: {{sets: ..., reps: ...}}"
+        problems += [
+            (("phases",), f"no dosage for phase '{p}': " + missing.format(phase=p))
+            for p in self.phases
+            if p not in self.dosage
+        ]
         if problems:
             raise located(*problems)
         return self
@@ -260,9 +255,9 @@ class Taxonomy(Model):
     def _unique_slugs(self) -> Taxonomy:
         problems = []
         for group, kind in TERM_KINDS.items():
-            problems += _unique([t.slug for t in getattr(self, group)], (group,), kind)
+            problems += _unique([t.slug for t in getattr(self, group)], (group,), kind, "slug")
         if problems:
-            raise located(*((loc + ("slug",), message) for loc, message in problems))
+            raise located(*problems)
         return self
 
     def slugs(self) -> dict[str, list[str]]:
@@ -312,14 +307,23 @@ class AssessmentsFile(Model):
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> AssessmentsFile:
-        problems = _unique([a.slug for a in self.assessments], ("assessments",), "assessment")
-        if problems:
-            raise located(*((loc + ("slug",), message) for loc, message in problems))
+        slugs = [a.slug for a in self.assessments]
+        if problems := _unique(slugs, ("assessments",), "assessment", "slug"):
+            raise located(*problems)
         return self
 
 
 # -- validation errors as problems -----------------------------------------------------------
 
+_MESSAGES = {
+    "missing": "missing required field '{name}': add it (content/README.md lists the fields)",
+    "too_short": "'{name}' is empty: list at least one",
+    "string_too_short": "'{name}' is empty: write it, or remove the field",
+    "string_too_long": "'{name}' is {length} characters long: keep it to {max_length}",
+    "greater_than_equal": "'{name}' is {value}: use a whole number from {ge} up",
+    "less_than_equal": "'{name}' is {value}: use a whole number up to {le}",
+    "content": "{message}",
+}
 _KINDS = {
     "string_type": "text",
     "int_type": "a whole number",
@@ -345,8 +349,8 @@ def _problem(model: type[Model], error: Any, lines: Lines, path: str) -> Problem
     name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
     kind, value = error["type"], error.get("input")
     context = error.get("ctx") or {}
-    if kind == "missing":
-        message = f"missing required field '{name}': add it (content/README.md lists the fields)"
+    if kind in _MESSAGES:
+        message = _MESSAGES[kind].format(name=name, value=value, length=len(str(value)), **context)
     elif kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
         near = difflib.get_close_matches(name, allowed, n=1)
@@ -359,19 +363,6 @@ def _problem(model: type[Model], error: Any, lines: Lines, path: str) -> Problem
     elif kind == "value_error":
         reason = str(context.get("error", error["msg"]))
         message = f"'{name}' {reason}" if reason.startswith("must ") else reason
-    elif kind == "content":
-        message = context["message"]
-    elif kind == "string_too_short" and isinstance(value, str):
-        message = f"'{name}' is empty: write it, or remove the field"
-    elif kind == "too_short":
-        message = f"'{name}' is empty: list at least one"
-    elif kind == "string_too_long":
-        message = (
-            f"'{name}' is {len(value)} characters long: keep it to {context['max_length']}"
-        )
-    elif kind in ("greater_than_equal", "less_than_equal"):
-        low, high = _bounds(model, loc)
-        message = f"'{name}' is {value}: use a whole number from {low} to {high}"
     else:
         message = f"'{name}': {error['msg']}"
     return Problem(path, lines.of(loc), message)
@@ -407,11 +398,3 @@ def _inner(annotation: Any, part: str | int | None) -> Any:
     if origin is dict:
         return args[1]
     return None
-
-
-def _bounds(model: type[Model], loc: Loc) -> tuple[int, int]:
-    owner = _model_at(model, loc[:-1])
-    metadata = owner.model_fields[str(loc[-1])].metadata if owner else []
-    low = next((m.ge for m in metadata if getattr(m, "ge", None) is not None), 1)
-    high = next((m.le for m in metadata if getattr(m, "le", None) is not None), low)
-    return low, high

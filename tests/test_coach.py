@@ -1,19 +1,16 @@
-"""What coaches rely on: prescriptions in links, link previews, structured data, the API,
-the feed and the sitemap."""
+"""What coaches put in links: prescriptions on exercise pages, session cards and their
+builder, link previews and structured data."""
 
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
-from exercise_library.prescription import Prescription, clean_rx, clean_tempo
+from exercise_library.coach import MAX_ITEMS, Prescription, SessionPlan, clean_rx, clean_tempo
 
 from .test_views import soup
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.mark.parametrize(
@@ -148,9 +145,7 @@ def test_print_qr_code_points_back_to_the_page(client):
     assert "http://localhost/exercises/hinge-basic" in figure.figcaption.get_text()
 
 
-def test_each_link_to_a_kept_exercise_page_shows_its_own_prescription(client):
-    """The page is kept once per exercise; the prescription and the QR code are each
-    link's own, every time."""
+def test_each_link_shows_its_own_prescription_and_qr_code(client):
     pages = [
         soup(client.get(f"/exercises/hinge-basic{query}"))
         for query in ("?rx=3x8&note=first", "?rx=4x6&note=second", "", "?rx=3x8&note=first")
@@ -163,83 +158,88 @@ def test_each_link_to_a_kept_exercise_page_shows_its_own_prescription(client):
     assert len({codes[0], codes[1], codes[2]}) == 3 and codes[3] == codes[0]
 
 
-def test_a_page_whose_holes_do_not_come_out_is_rendered_whole(client, monkeypatch):
-    """If the hole mark ever met the page's own markup, the page is rendered whole for each
-    link instead of kept with misplaced parts."""
-    from exercise_library import views
-
-    monkeypatch.setattr(views, "_HOLE", "<")  # a mark every page is full of
-    for rx, shown in (("3x8", "3 x 8"), ("4x6", "4 x 6")):
-        page = soup(client.get(f"/exercises/hinge-basic?rx={rx}"))
-        assert shown in page.select_one("aside.prescription").get_text()
-        assert page.select_one("h1").get_text() == "Hinge basic"
+def plan(**args) -> SessionPlan:
+    return SessionPlan.from_args(MultiDict(args))
 
 
-def test_print_qr_caption_carries_the_mount_point(client):
-    page = soup(client.get("/exercises/hinge-basic", base_url="http://legs.example/mount"))
-    caption = page.select_one("figure.print-qr figcaption").get_text()
-    assert "http://legs.example/mount/exercises/hinge-basic" in caption
+def test_items_are_read_in_number_order_and_renumbered():
+    read = plan(e3="box-step", rx3="3x8", e1="hinge-basic", e9="Not A Slug")
+    assert [i.slug for i in read.items] == ["hinge-basic", "box-step"]
+    assert read.to_args() == {"e1": "hinge-basic", "e2": "box-step", "rx2": "3 x 8"}
 
 
-def test_api_list_uses_the_same_filters(client):
-    body = client.get("/api/exercises?phase=beginner&equipment=none").get_json()
-    assert body["count"] == 3
-    assert sorted(e["slug"] for e in body["exercises"]) == [
-        "balance-hold",
-        "hinge-basic",
-        "split-squat-basic",
-    ]
-    phase = {v["slug"]: v["count"] for v in body["facets"]["phase"]}
-    assert phase == {"beginner": 3, "intermediate": 1, "advanced": 0}
+def test_operations_add_move_and_remove():
+    start = plan(e1="a", e2="b", e3="c")
+    assert [i.slug for i in start.apply("add:d").items] == ["a", "b", "c", "d"]
+    assert [i.slug for i in start.apply("up:2").items] == ["b", "a", "c"]
+    assert [i.slug for i in start.apply("down:3").items] == ["a", "b", "c"]
+    assert [i.slug for i in start.apply("remove:1").items] == ["b", "c"]
+    assert start.apply("remove:99") == start and start.apply("explode:1") == start
 
 
-def test_api_detail_has_anchored_cues_and_the_ladder(client):
-    body = client.get("/api/exercises/hinge-basic").get_json()
-    assert body["url"] == "http://localhost/exercises/hinge-basic"
-    assert body["cues"][0]["url"].startswith("http://localhost/exercises/hinge-basic#cue-")
-    assert {(s["direction"], s["slug"]) for s in body["ladder"]} == {
-        ("progression", "loaded-hinge"),
-        ("regression", "balance-hold"),
-    }
-    assert body["dosage"][0] == {
-        "phase": "beginner",
-        "sets": 3,
-        "reps": "10",
-        "seconds": None,
-        "per_leg": True,
-        "tempo": None,
-        "load": None,
-        "note": None,
-    }
+def test_a_plan_is_capped():
+    many = plan(**{f"e{n}": "hinge-basic" for n in range(1, 40)})
+    assert len(many.items) == MAX_ITEMS
+    assert len(many.apply("add:box-step").items) == MAX_ITEMS
 
 
-def test_api_detail_follows_aliases_and_404s_in_json(client):
-    assert (
-        client.get("/api/exercises/old-hinge").headers["Location"] == "/api/exercises/hinge-basic"
+def test_card_lists_items_in_order_with_prescriptions(client):
+    page = soup(
+        client.get(
+            "/session?title=Tue&e1=box-step&rx1=4+x+6&tempo1=3-1-1&e2=hinge-basic&note2=Slow"
+        )
     )
-    response = client.get("/api/exercises/nope")
-    assert response.status_code == 404 and response.get_json()["error"] == "not found"
+    assert page.h1.get_text() == "Tue"
+    items = page.select(".card-item")
+    assert [i.h2.get_text() for i in items] == ["Box step", "Hinge basic"]
+    assert items[0].h2.a["href"] == "/exercises/box-step?rx=4+x+6&tempo=3-1-1"
+    assert "4 x 6 per leg" in items[0].select_one(".card-rx").get_text()
+    assert items[1].select_one(".card-note").get_text() == "Slow"
 
 
-def test_feed_is_atom_newest_first(client):
-    response = client.get("/feed.xml")
-    assert response.mimetype == "application/atom+xml"
-    entries = ET.fromstring(response.data).findall(f"{ATOM}entry")
-    updated = [e.find(f"{ATOM}updated").text for e in entries]
-    assert updated == sorted(updated, reverse=True)
-    assert entries[-1].find(f"{ATOM}title").text == "Balance hold"  # the oldest update
+def test_card_qr_code_points_at_the_card(client):
+    page = soup(client.get("/session?e1=box-step"))
+    assert page.select_one(".card-qr svg")["aria-label"] == "QR code for this session card"
+    assert page.find("link", rel="canonical")["href"] == "http://localhost/session?e1=box-step"
 
 
-def test_sitemap_lists_every_exercise(client):
-    root = ET.fromstring(client.get("/sitemap.xml").data)
-    locations = {u.find(f"{SITEMAP}loc").text for u in root.findall(f"{SITEMAP}url")}
-    assert "http://localhost/exercises/box-step" in locations
-    assert "http://localhost/phases/advanced" in locations
-    assert "http://localhost/guides/scheduling" in locations
+def test_card_follows_renamed_exercises_and_drops_unknown_ones(client):
+    response = client.get("/session?e1=old-hinge&e2=no-such-thing&e3=box-step")
+    assert response.headers["Location"] == "/session?e1=hinge-basic&e2=box-step"
 
 
-def test_robots_points_at_the_sitemap(client):
-    text = client.get("/robots.txt").get_data(as_text=True)
-    assert "Sitemap: http://localhost/sitemap.xml" in text
-    assert "Disallow: /api/" in text and "Disallow: /session" in text
-    assert "Disallow: /*?" not in text
+def test_empty_card_offers_the_builder(client):
+    page = soup(client.get("/session"))
+    assert page.select_one(".empty a")["href"] == "/session/new"
+
+
+def test_builder_action_redirects_to_the_plan_without_the_action(client):
+    response = client.get("/session/new?e1=hinge-basic&op=add:box-step")
+    assert response.headers["Location"] == "/session/new?e1=hinge-basic&e2=box-step"
+
+
+def test_builder_htmx_action_returns_the_fragment_and_pushes_the_plan(client):
+    response = client.get(
+        "/session/new?e1=hinge-basic&op=up:1&phase=beginner", headers={"HX-Request": "true"}
+    )
+    assert soup(response).find("html") is None
+    assert response.headers["HX-Push-Url"] == "/session/new?e1=hinge-basic&phase=beginner"
+
+
+def test_open_card_goes_to_the_card(client):
+    assert (
+        client.get("/session/new?e1=hinge-basic&rx1=3x8&op=open").headers["Location"]
+        == "/session?e1=hinge-basic&rx1=3+x+8"
+    )
+    htmx = client.get("/session/new?e1=hinge-basic&op=open", headers={"HX-Request": "true"})
+    assert htmx.headers["HX-Redirect"] == "/session?e1=hinge-basic"
+
+
+def test_builder_picker_uses_the_library_filters(client):
+    page = soup(client.get("/session/new?phase=advanced"))
+    assert [b["value"] for b in page.select(".pick-list button")] == ["add:loaded-hinge"]
+
+
+def test_exercise_page_offers_a_session_card(client):
+    page = soup(client.get("/exercises/box-step"))
+    assert page.find("a", string="Add to a session card")["href"] == "/session/new?e1=box-step"

@@ -8,11 +8,15 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from exercise_library import create_app, queries, views
-from exercise_library.indexer import build_index
-from exercise_library.queries import Filters, fts_query
+from exercise_library import create_app, search
+from exercise_library.content.build import build_index_for as build_index
+from exercise_library.db import db
+from exercise_library.http import query_pairs
+from exercise_library.models import Exercise
+from exercise_library.search import Filters, fts_query
 
 KNOWN = {"phase": ["beginner", "intermediate", "advanced"], "equipment": ["none", "dumbbell"]}
 
@@ -49,28 +53,8 @@ def test_a_toggled_query_is_already_canonical(phases, equipment, q, facet, data)
     pairs = [("phase", v) for v in phases] + [("q", q)] + [("equipment", v) for v in equipment]
     filters = Filters.from_args(MultiDict(pairs), KNOWN)
     toggled = filters.toggled(facet, data.draw(st.sampled_from(KNOWN[facet])))
-    again = Filters.from_args(MultiDict(queries.query_pairs(toggled)), KNOWN)
-    assert queries.query_pairs(again.to_args()) == queries.query_pairs(toggled)
-
-
-@given(
-    st.lists(st.sampled_from(KNOWN["phase"]), max_size=3),
-    st.lists(st.sampled_from(KNOWN["equipment"]), max_size=2),
-    st.text(max_size=30),
-    st.sampled_from(["", "title"]),
-    st.sampled_from(sorted(KNOWN)),
-    st.data(),
-)
-def test_toggled_addresses_are_those_of_each_toggled_query(phases, equipment, q, sort, facet, data):
-    """The body map's links, built from one address with a hole, are the addresses
-    library_url gives, whatever the query text holds (a NUL, 'phase=', an ampersand)."""
-    pairs = [("phase", v) for v in phases] + [("equipment", v) for v in equipment]
-    filters = Filters.from_args(MultiDict([*pairs, ("q", q), ("sort", sort)]), KNOWN)
-    around = views.Toggled.of(filters, facet, "/exercises")
-    value = data.draw(st.sampled_from(KNOWN[facet]))
-    assert around.address(facet, filters.toggled_values(facet, value)) == views.library_url(
-        filters.toggled(facet, value), "/exercises"
-    )
+    again = Filters.from_args(MultiDict(query_pairs(toggled)), KNOWN)
+    assert query_pairs(again.to_args()) == query_pairs(toggled)
 
 
 def test_query_text_is_trimmed_and_bounded():
@@ -91,13 +75,11 @@ def test_fts_query_quotes_every_word():
 
 def _search(app, **args):
     with app.app_context():
-        filters, terms = queries.parse_filters(
-            MultiDict(
-                [(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])]
-            )
-        )
-        result = queries.search(filters, terms)
-        slugs = [e.slug for e in result.exercises]
+        terms = search.known_terms()
+        pairs = [(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])]
+        result = search.search(search.parse_filters(MultiDict(pairs), terms), terms)
+        by_id = dict(db.session.execute(select(Exercise.id, Exercise.slug)).all())
+        slugs = [by_id[i] for i in result.ids]
         counts = {f: {v.term.slug: v.count for v in values} for f, values in result.facets.items()}
     return slugs, counts
 
@@ -149,39 +131,12 @@ def test_last_word_matches_as_a_prefix(app):
     assert set(slugs) == {"hinge-basic", "loaded-hinge"}
 
 
-@given(
-    st.permutations(list(range(1, 120))),
-    st.sets(st.integers(1, 119)),
-    st.integers(0, 130),
-    st.integers(1, 40),
-)
-def test_a_page_of_results_is_the_slice_of_the_sort_order(order, chosen, offset, size):
-    # Both ways of cutting a page (walking the order for many results, sorting the few)
-    # give what filtering the whole order would.
-    places = [0] * 120
-    for position, exercise_id in enumerate(order):
-        places[exercise_id] = position
-    index = queries.FacetIndex("v", {}, {}, {}, 0, {"level": order}, {"level": places})
-    bits = sum(1 << exercise_id for exercise_id in chosen)
-    expected = [i for i in order if i in chosen][offset : offset + size]
-    assert index.page(bits, "level", offset, size) == expected
-
-
 def test_a_filtered_search_keeps_the_ranking_of_the_whole_search(app):
     intermediate, _ = _search(app, phase="intermediate")
     everywhere, _ = _search(app, q="squat")
     slugs, _ = _search(app, q="squat", phase="intermediate")
     assert slugs == [slug for slug in everywhere if slug in intermediate]
     assert slugs
-
-
-def test_the_same_words_with_other_filters_reuse_the_search(app):
-    _search(app, q="squat")
-    _search(app, q="squat", phase="intermediate")
-    _search(app, q="Squat ", equipment="none")
-    assert len(app.extensions["search_cache"]) == 1
-    _search(app, q="hinge")
-    assert len(app.extensions["search_cache"]) == 2
 
 
 def _write_twin(library: Path, slug: str, title: str, phase: str) -> None:
@@ -210,7 +165,7 @@ def test_equal_scores_come_easiest_first_whatever_their_ids(library_copy, tmp_pa
     # A full build numbers exercises in slug order: the harder twin has the lower id.
     assert ids["twin-alpha"] < ids["twin-bravo"]
     assert scores[ids["twin-alpha"]] == scores[ids["twin-bravo"]]
-    app = create_app({"TESTING": True, "INDEX_PATH": index, "AUTO_BUILD_INDEX": False})
+    app = create_app({"TESTING": True, "INDEX_PATH": index})
 
     slugs, _ = _search(app, q="twin")
 

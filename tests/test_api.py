@@ -1,0 +1,72 @@
+"""The JSON API, the feed, the sitemap and robots.txt."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def test_api_list_uses_the_same_filters(client):
+    body = client.get("/api/exercises?phase=beginner&equipment=none").get_json()
+    assert body["count"] == 3
+    assert sorted(e["slug"] for e in body["exercises"]) == [
+        "balance-hold",
+        "hinge-basic",
+        "split-squat-basic",
+    ]
+    phase = {v["slug"]: v["count"] for v in body["facets"]["phase"]}
+    assert phase == {"beginner": 3, "intermediate": 1, "advanced": 0}
+
+
+def test_api_detail_has_anchored_cues_and_the_ladder(client):
+    body = client.get("/api/exercises/hinge-basic").get_json()
+    assert body["url"] == "http://localhost/exercises/hinge-basic"
+    assert body["cues"][0]["url"].startswith("http://localhost/exercises/hinge-basic#cue-")
+    assert {(s["direction"], s["slug"]) for s in body["ladder"]} == {
+        ("progression", "loaded-hinge"),
+        ("regression", "balance-hold"),
+    }
+    assert body["dosage"][0] == {
+        "phase": "beginner",
+        "sets": 3,
+        "reps": "10",
+        "seconds": None,
+        "per_leg": True,
+        "tempo": None,
+        "load": None,
+        "note": None,
+    }
+
+
+def test_api_detail_follows_aliases_and_404s_in_json(client):
+    assert (
+        client.get("/api/exercises/old-hinge").headers["Location"] == "/api/exercises/hinge-basic"
+    )
+    response = client.get("/api/exercises/nope")
+    assert response.status_code == 404 and response.get_json()["error"] == "not found"
+
+
+def test_feed_is_atom_newest_first(client):
+    response = client.get("/feed.xml")
+    assert response.mimetype == "application/atom+xml"
+    entries = ET.fromstring(response.data).findall(f"{ATOM}entry")
+    updated = [e.find(f"{ATOM}updated").text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert entries[-1].find(f"{ATOM}title").text == "Balance hold"  # the oldest update
+
+
+def test_sitemap_lists_every_exercise(client):
+    root = ET.fromstring(client.get("/sitemap.xml").data)
+    locations = {u.find(f"{SITEMAP}loc").text for u in root.findall(f"{SITEMAP}url")}
+    assert "http://localhost/exercises/box-step" in locations
+    assert "http://localhost/phases/advanced" in locations
+    assert "http://localhost/guides/scheduling" in locations
+
+
+def test_robots_points_at_the_sitemap(client):
+    text = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: http://localhost/sitemap.xml" in text
+    assert "Disallow: /api/" in text and "Disallow: /session" in text
+    assert "Disallow: /*?" not in text
