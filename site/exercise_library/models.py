@@ -41,9 +41,10 @@ class Exercise(db.Model):
     level: Mapped[int]  # position of the easiest phase: sorts beginner work first
     updated: Mapped[str | None]  # ISO date of the last meaningful edit
     card_html: Mapped[str]  # the exercise in a list
-    intro_html: Mapped[str]  # its page above a coach's prescription
+    intro_html: Mapped[str]  # its page's heading and tags
     article_html: Mapped[str]  # its page below it
     howto_json: Mapped[str]  # schema.org HowTo, for the page's head
+    muscles: Mapped[dict[str, list[str]]] = mapped_column(JSON)  # primary, secondary: slugs
     names: Mapped[list[str]] = mapped_column(JSON)  # also known as
     steps: Mapped[list[str]] = mapped_column(JSON)  # the how-to steps as plain text
 

@@ -6,28 +6,37 @@ the serving index exactly as it was. The index is derived: delete it and build i
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import datetime
+import gc
+import itertools
 import json
+import multiprocessing
 import os
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
-from sqlalchemy import create_engine, event, insert
+from flask import current_app, render_template, url_for
+from sqlalchemy import Connection, create_engine, event, insert
 
 from .. import create_app, models
 from ..db import db
 from ..search import FTS_COLUMNS
+from ..views import term_url
 from .frontmatter import Problem
-from .library import Exercise, Library, load_library
+from .library import PARALLEL_FROM, Exercise, Library, load_library
 from .markdown import render_inline
 from .schema import TERM_KINDS, Dose
 
 INDEX_FORMAT = "5"
+# An exercise's card, intro and article, and its ladder's (target, criterion HTML), rendered.
+Pages = tuple[str, str, str, list[tuple[str, str]]]
 
 
 class ContentError(Exception):
@@ -50,10 +59,28 @@ def build_index(content_dir: Path, index_path: Path) -> BuildReport:
     """Check the content and, if it is clean, replace the index at *index_path* atomically.
     Runs in an app context: pages are rendered with the site's own templates."""
     started = time.perf_counter()
-    library, problems = load_library(Path(content_dir))
-    if problems:
-        raise ContentError(problems)
-    index_path = Path(index_path)
+    # Everything the build makes lives until it ends, so the cyclic collector would only walk
+    # a growing heap again and again (a third of the time at 10,000 files).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        library, problems = load_library(Path(content_dir))
+        if problems:
+            raise ContentError(problems)
+        return _replace(library, Path(index_path), started)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def build_index_for(content_dir: Path, index_path: Path) -> BuildReport:
+    """`build_index` for tools and tests outside the site: in an app context of its own."""
+    with create_app({"CONTENT_DIR": content_dir, "INDEX_PATH": index_path}).app_context():
+        return build_index(content_dir, index_path)
+
+
+def _replace(library: Library, index_path: Path, started: float) -> BuildReport:
+    """Write *library* to a temporary file beside *index_path* and move it into place."""
     index_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=index_path.parent)
     os.close(handle)
@@ -65,15 +92,8 @@ def build_index(content_dir: Path, index_path: Path) -> BuildReport:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return BuildReport(
-        len(library.exercises), library.version, time.perf_counter() - started, index_path
-    )
-
-
-def build_index_for(content_dir: Path, index_path: Path) -> BuildReport:
-    """`build_index` for tools and tests outside the site: in an app context of its own."""
-    with create_app({"CONTENT_DIR": content_dir, "INDEX_PATH": index_path}).app_context():
-        return build_index(content_dir, index_path)
+    seconds = time.perf_counter() - started
+    return BuildReport(len(library.exercises), library.version, seconds, index_path)
 
 
 def _fsync(path: Path) -> None:
@@ -93,21 +113,90 @@ def _write(library: Library, path: Path) -> None:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
 
-    rows = _Rows(library)
+    columns = ", ".join(FTS_COLUMNS)
     with current_app.test_request_context("/"), engine.begin() as connection:
         db.metadata.create_all(connection)
         connection.exec_driver_sql(
-            f"CREATE VIRTUAL TABLE exercise_fts USING fts5({', '.join(FTS_COLUMNS)},"
+            f"CREATE VIRTUAL TABLE exercise_fts USING fts5({columns},"
             " tokenize = 'porter unicode61 remove_diacritics 2')"
         )
-        for model, values in rows.all():
-            if values:
-                connection.execute(insert(model), values)
+        shared = _shared(library)
+        # The pages render on the other cores while this one writes every other row.
+        with _rendered(library, shared) as pages:
+            rows = _Rows(library, shared)
+            _insert(connection, rows.all())
+            for slug, rendered in pages:
+                rows.pages(library.exercises[slug], rendered)
+        _insert(connection, rows.all())
+        marks = ", ".join("?" * (len(FTS_COLUMNS) + 1))
         connection.exec_driver_sql(
-            f"INSERT INTO exercise_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?' * len(FTS_COLUMNS)})",
-            rows.search,
+            f"INSERT INTO exercise_fts (rowid, {columns}) VALUES ({marks})", rows.search
         )
     engine.dispose()
+
+
+def _insert(connection: Connection, tables: list[tuple[type, list[dict]]]) -> None:
+    for model, values in tables:
+        if values:
+            connection.execute(insert(model), values)
+
+
+def _shared(library: Library) -> dict:
+    """What the templates of every page share: the taxonomy, every exercise's title, and the
+    address of every page they link to (built once, not once a link)."""
+    assert library.taxonomy is not None
+    terms, urls = {}, {}
+    for group, kind in TERM_KINDS.items():
+        terms[kind] = {t.slug: t for t in getattr(library.taxonomy, group)}
+        urls[kind] = {slug: term_url(kind, slug) for slug in terms[kind]}
+    urls["exercise"] = {s: url_for("pages.exercise_detail", slug=s) for s in library.exercises}
+    titles = {slug: e.meta.title for slug, e in library.exercises.items()}
+    return {"terms": terms, "titles": titles, "urls": urls}
+
+
+@contextlib.contextmanager
+def _rendered(library: Library, shared: dict) -> Iterator[Iterator[tuple[str, Pages]]]:
+    """Each exercise's pages as they are rendered, on every core when there are many."""
+    global _rendering
+    _rendering = (library, shared)  # forked workers start with it
+    slugs = sorted(library.exercises)
+    chunks = [slugs[n : n + 100] for n in range(0, len(slugs), 100)]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(slugs) < PARALLEL_FROM or workers < 2:
+        yield zip(slugs, itertools.chain.from_iterable(map(_render, chunks)), strict=True)
+        return
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        rendered = pool.map(_render, chunks)  # every chunk is sent off now
+        yield zip(slugs, itertools.chain.from_iterable(rendered), strict=True)
+
+
+_rendering: tuple[Library, dict] | None = None
+
+
+def _render(slugs: list[str]) -> list[Pages]:
+    assert _rendering is not None
+    library, shared = _rendering
+    phases = list(shared["terms"]["phase"])
+    pages = []
+    with current_app.test_request_context("/"):
+        tags = current_app.jinja_env.get_template("_macros.html").module.tags
+        for slug in slugs:
+            meta = library.exercises[slug].meta
+            ladder = [(s.exercise, render_inline(s.when)) for s in meta.regressions]
+            context = shared | {
+                "exercise": library.exercises[slug],
+                "tags": tags(meta, shared["terms"], shared["urls"]),  # in the card and the page
+                "dosage": [(phase, meta.dosage[phase]) for phase in phases if phase in meta.dosage],
+                "regressions": ladder,
+                "progressions": [(s.exercise, render_inline(s.when)) for s in meta.progressions],
+            }
+            card, intro, article = (
+                render_template(f"exercises/_{name}.html", **context)
+                for name in ("card", "intro", "article")
+            )
+            pages.append((card, intro, article, ladder + context["progressions"]))
+    return pages
 
 
 def _dose(dose: Dose) -> dict:
@@ -115,22 +204,18 @@ def _dose(dose: Dose) -> dict:
 
 
 class _Rows:
-    """The library as the rows of each table, with every page rendered."""
+    """The library as the rows of each table."""
 
-    def __init__(self, library: Library):
-        assert library.taxonomy is not None
+    def __init__(self, library: Library, shared: dict):
         self.library = library
-        self.terms = {
-            kind: {t.slug: t for t in getattr(library.taxonomy, group)}
-            for group, kind in TERM_KINDS.items()
-        }
-        self.term_ids = {(k, slug): 0 for k, terms in self.terms.items() for slug in terms}
-        self.term_ids = {key: n for n, key in enumerate(self.term_ids, 1)}
+        self.terms, self.titles, self.urls = shared["terms"], shared["titles"], shared["urls"]
+        term_keys = [(kind, slug) for kind, terms in self.terms.items() for slug in terms]
+        self.term_ids = {key: n for n, key in enumerate(term_keys, 1)}
         # Numbered in slug order, so the same content gives the same ids.
         self.ids = {slug: n for n, slug in enumerate(sorted(library.exercises), 1)}
-        self.titles = {slug: e.meta.title for slug, e in library.exercises.items()}
         self.tables: dict[type, list[dict]] = defaultdict(list)
         self.search: list[tuple] = []
+        self._library_rows()
 
     def add(self, model: type, **values: Any) -> int:
         """A row of *model*'s table; its number in that table."""
@@ -139,6 +224,12 @@ class _Rows:
         return len(rows)
 
     def all(self) -> list[tuple[type, list[dict]]]:
+        """The rows made so far, no longer kept here."""
+        tables, self.tables = self.tables, defaultdict(list)
+        return list(tables.items())
+
+    def _library_rows(self) -> None:
+        """Every row but the exercises' own, which come with their pages (`pages`)."""
         built = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
         facts = {"version": self.library.version, "format": INDEX_FORMAT, "built_at": built}
         for key, value in {**facts, "exercises": str(len(self.ids))}.items():
@@ -153,10 +244,9 @@ class _Rows:
             self._exercise(self.library.exercises[slug])
         self._programs()
         for n, guide in enumerate(self.library.guides.values()):
-            meta = guide.meta
             self.add(
-                models.Guide, slug=guide.slug, title=meta.title, summary=meta.summary,
-                body_html=guide.body.html, position=n,
+                models.Guide, slug=guide.slug, title=guide.meta.title, position=n,
+                summary=guide.meta.summary, body_html=guide.body.html,
             )  # fmt: skip
         for n, test in enumerate(self.library.assessments):
             self.add(
@@ -164,23 +254,38 @@ class _Rows:
                 exercise_id=self.ids[test.exercise], baseline=test.baseline, advanced=test.advanced,
                 how_to_test_html=render_inline(test.how_to_test),
             )  # fmt: skip
-        # Parents before children, for the foreign keys.
-        first = [models.Meta, models.Term, models.Exercise, models.Program, models.ProgramSession]
-        return [(m, self.tables[m]) for m in first] + [
-            (m, rows) for m, rows in self.tables.items() if m not in first
-        ]
 
     def _exercise(self, exercise: Exercise) -> None:
         meta, body, exercise_id = exercise.meta, exercise.body, self.ids[exercise.slug]
-        phases = list(self.terms["phase"])
-        dosage = [(phase, meta.dosage[phase]) for phase in phases if phase in meta.dosage]
-        regressions = [(step.exercise, render_inline(step.when)) for step in meta.regressions]
-        progressions = [(step.exercise, render_inline(step.when)) for step in meta.progressions]
-        context = {
-            "exercise": exercise, "terms": self.terms, "titles": self.titles, "dosage": dosage,
-            "regressions": regressions, "progressions": progressions,
-            "muscles": list(self.terms["muscle"].values()),
-        }  # fmt: skip
+        links = [("family", meta.family, None)] + [("phase", slug, None) for slug in meta.phases]
+        links += [("equipment", slug, None) for slug in meta.equipment]
+        links += [("muscle", slug, "primary") for slug in meta.muscles.primary]
+        links += [("muscle", slug, "secondary") for slug in meta.muscles.secondary]
+        for n, (kind, slug, role) in enumerate(links):
+            term_id = self.term_ids[kind, slug]
+            self.add(models.ExerciseTerm, exercise_id=exercise_id, term_id=term_id, role=role, position=n)  # fmt: skip
+        for alias in meta.aliases:
+            self.add(models.Alias, exercise_id=exercise_id, slug=alias)
+        for n, phase in enumerate(p for p in self.terms["phase"] if p in meta.dosage):
+            phase_id = self.term_ids["phase", phase]
+            self.add(models.Dosage, exercise_id=exercise_id, phase_id=phase_id, position=n, **_dose(meta.dosage[phase]))  # fmt: skip
+        for n, cue in enumerate(body.cues):
+            self.add(models.Cue, exercise_id=exercise_id, anchor=cue.anchor, html=cue.html, position=n)  # fmt: skip
+        for n, m in enumerate(body.mistakes):
+            self.add(
+                models.Mistake, exercise_id=exercise_id, anchor=m.anchor, title=m.title,
+                html=m.html, fix_html=m.fix_html, position=n,
+            )  # fmt: skip
+        cues, mistakes = (" ".join(x.text for x in xs) for xs in (body.cues, body.mistakes))
+        names = " ".join(meta.also_known_as)
+        self.search.append(
+            (exercise_id, meta.title, names, meta.summary, cues, mistakes, body.text)
+        )
+
+    def pages(self, exercise: Exercise, rendered: Pages) -> None:
+        """The exercise's own row, with its pages, and its ladder with the criteria."""
+        meta, body, exercise_id = exercise.meta, exercise.body, self.ids[exercise.slug]
+        card, intro, article, ladder = rendered
         howto = {
             "@context": "https://schema.org", "@type": "HowTo", "name": meta.title,
             "description": meta.summary, "alternateName": meta.also_known_as,
@@ -190,59 +295,28 @@ class _Rows:
         self.add(
             models.Exercise, id=exercise_id, slug=exercise.slug, title=meta.title,
             summary=meta.summary, family_id=self.term_ids["family", meta.family],
-            level=min(phases.index(p) for p in meta.phases),
+            level=min(list(self.terms["phase"]).index(p) for p in meta.phases),
             updated=meta.updated.isoformat() if meta.updated else None,
-            card_html=render_template("exercises/_card.html", **context),
-            intro_html=render_template("exercises/_intro.html", **context),
-            article_html=render_template("exercises/_article.html", **context),
+            card_html=card, intro_html=intro, article_html=article,
             howto_json=json.dumps(howto), names=meta.also_known_as, steps=body.steps,
+            muscles=meta.muscles.model_dump(),
         )  # fmt: skip
-        links = [("family", meta.family, None)] + [("phase", slug, None) for slug in meta.phases]
-        links += [("equipment", slug, None) for slug in meta.equipment]
-        links += [("muscle", slug, "primary") for slug in meta.muscles.primary]
-        links += [("muscle", slug, "secondary") for slug in meta.muscles.secondary]
-        for n, (kind, slug, role) in enumerate(links):
-            term_id = self.term_ids[kind, slug]
-            self.add(
-                models.ExerciseTerm, exercise_id=exercise_id, term_id=term_id, role=role, position=n
-            )
-        for alias in meta.aliases:
-            self.add(models.Alias, exercise_id=exercise_id, slug=alias)
-        for n, (phase, dose) in enumerate(dosage):
-            phase_id = self.term_ids["phase", phase]
-            self.add(
-                models.Dosage, exercise_id=exercise_id, phase_id=phase_id, position=n, **_dose(dose)
-            )
-        for n, cue in enumerate(body.cues):
-            self.add(
-                models.Cue, exercise_id=exercise_id, anchor=cue.anchor, html=cue.html, position=n
-            )
-        for n, m in enumerate(body.mistakes):
-            self.add(
-                models.Mistake, exercise_id=exercise_id, anchor=m.anchor, title=m.title,
-                html=m.html, fix_html=m.fix_html, position=n,
-            )  # fmt: skip
-        ladder = [("regression", *s) for s in regressions] + [
-            ("progression", *s) for s in progressions
-        ]
-        for n, (direction, slug, criterion) in enumerate(ladder):
+        directions = ["regression"] * len(meta.regressions)
+        directions += ["progression"] * len(meta.progressions)
+        for n, (direction, (slug, criterion)) in enumerate(zip(directions, ladder, strict=True)):
             self.add(
                 models.LadderStep, exercise_id=exercise_id, target_id=self.ids[slug],
                 direction=direction, criterion_html=criterion, position=n,
             )  # fmt: skip
-        cues, mistakes = (" ".join(x.text for x in xs) for xs in (body.cues, body.mistakes))
-        names = " ".join(meta.also_known_as)
-        self.search.append(
-            (exercise_id, meta.title, names, meta.summary, cues, mistakes, body.text)
-        )
 
     def _programs(self) -> None:
         for program in self.library.programs.values():
             meta = program.meta
             sessions = [(s, [(item.exercise, item) for item in s.exercises]) for s in meta.sessions]
             html = render_template(
-                "terms/_program.html", program=program, sessions=sessions, titles=self.titles
-            )
+                "terms/_program.html", program=program, sessions=sessions, titles=self.titles,
+                urls=self.urls,
+            )  # fmt: skip
             program_id = self.add(
                 models.Program, phase_id=self.term_ids["phase", program.slug], title=meta.title,
                 summary=meta.summary, sessions_per_week=meta.sessions_per_week, html=html,

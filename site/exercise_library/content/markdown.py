@@ -15,7 +15,12 @@ from markdown_it.token import Token
 
 from ..slugs import slugify
 
-_md = MarkdownIt("commonmark")
+# The rules the content format uses (content/README.md): ## sections, numbered and bullet
+# lists, emphasis, links, inline code and escapes. What is off reads as plain text: an
+# indented line is not code, "***" is not a rule, <javascript:...> is not a link.
+_md = MarkdownIt("commonmark").disable(
+    ["lheading", "code", "fence", "blockquote", "hr", "reference", "image", "autolink"]
+)
 # Every link becomes a token, so each can be judged and reported (markdown-it would quietly
 # leave a `javascript:` link as text); the sanitizer keeps only safe ones in any case.
 _md.validateLink = lambda url: True
@@ -114,10 +119,14 @@ def _plain(tokens: list[Token]) -> str:
     return " ".join(t.content for t in tokens if t.type == "inline")
 
 
+def _bare(text: str) -> str:
+    """*text* with entities decoded and no spaces or control characters, as a browser reads
+    a link's scheme."""
+    return "".join(c for c in html.unescape(text) if unicodedata.category(c)[0] not in "CZ")
+
+
 def _link_problem(href: str) -> str | None:
-    bare = "".join(
-        c for c in html.unescape(href) if not unicodedata.category(c).startswith(("C", "Z"))
-    )
+    bare = _bare(href)
     if not _SAFE_HREF.match(bare) or _SCRIPT_SCHEME.search(bare):
         return f"a link to '{href[:40]}' is not allowed: link to an http(s) URL or a path"
     return None
@@ -141,8 +150,8 @@ def _scan(tokens: list[Token], body: Body) -> None:
                     found = True
                 else:
                     body.links.append((href, _line(token)))
-        bare = "".join(c for c in html.unescape(token.content) if not c.isspace())
-        if not found and _SCRIPT_SCHEME.search(bare):
+        content = token.content
+        if not found and ":" in html.unescape(content) and _SCRIPT_SCHEME.search(_bare(content)):
             body.report(
                 _line(token),
                 "a 'javascript:' link is not allowed: link to an http(s) URL or a path",
@@ -210,7 +219,9 @@ def parse_exercise(text: str) -> Body:
         plain = _plain(section_tokens)
         if not plain.strip():
             body.report(_line(heading), f"section '## {name}' is empty: write it")
-        body.sections.append(Section(name, anchor, _render(section_tokens), plain))
+        # Cues and mistakes are shown item by item, each with its own anchor.
+        html = "" if anchor in ("cues", "mistakes") else _render(section_tokens)
+        body.sections.append(Section(name, anchor, html, plain))
         if anchor in MIN_ITEMS:
             _read_items(anchor, section_tokens, heading, body)
     for anchor, count, what in (

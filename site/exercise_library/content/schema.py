@@ -48,6 +48,8 @@ def nearest(kind: str, value: str, known: Iterable[str]) -> str:
 
 
 def _printable(value: str) -> str:
+    if value.isprintable():  # the usual case, checked in C
+        return value
     for character in value:
         if unicodedata.category(character) in ("Cc", "Cf", "Co", "Cs") and character not in "\n":
             raise ValueError(f"a control character (U+{ord(character):04X}) in the text: delete it")
