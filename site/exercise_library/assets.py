@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import brotli
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
 COMPRESSIBLE = {".css", ".js", ".svg", ".webmanifest", ".txt", ".json", ".map"}
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
@@ -58,9 +58,8 @@ def build_assets(source: Path, target: Path) -> dict[str, str]:
 
 
 def asset_url(path: str) -> str:
-    """The address of a static file: its fingerprinted name when there is one."""
-    hashed = current_app.extensions["assets"].get(path, path)
-    return url_for("static", filename=hashed)
+    """The address of a static file under its fingerprinted name."""
+    return current_app.extensions["assets"][path]
 
 
 def is_fingerprinted(path: str, url: str) -> bool:
@@ -73,6 +72,10 @@ def init_app(app: Flask) -> Path:
     target = Path(
         app.config.get("ASSETS_DIR") or Path(app.static_folder).parent / "build" / "static"
     )
-    app.extensions["assets"] = build_assets(Path(app.static_folder), target)
+    hashed = build_assets(Path(app.static_folder), target)
+    # What url_for("static", filename=...) gives, made once for every page's dozen links.
+    app.extensions["assets"] = {
+        path: f"{app.static_url_path}/{name}" for path, name in hashed.items()
+    }
     app.add_template_global(asset_url)
     return target

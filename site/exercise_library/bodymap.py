@@ -3,13 +3,17 @@
 Drawn for this project. Every shape is authored in the coordinates of the front figure
 (centre line x = 100, the figure's right side) and placed by a transform: the mirror image
 for the other side, a shift of 200 for the back view. No style attributes (the CSP forbids
-them): colours come from classes in static/css/body-map.css. The markup is made once, at
-import; templates/exercises/_body_map.html places it and adds what changes per page.
+them): colours come from classes in static/css/body-map.css, except the hatch pattern, an
+SVG paint reference. The drawing is made once, at import; `highlight` and `filter_map` add
+what changes from page to page.
 """
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
 
 PLACES = {
     ("front", False): "",
@@ -88,9 +92,79 @@ def _figure(css_class: str) -> str:
     return "".join(groups)
 
 
-DRAWING = Markup(
+_DRAWING = (
     _figure("bm-body-outline")
     + _figure("bm-body")
     + f'<g class="bm-details">{_paths(HAIR, "bm-hair")}{_paths(LINES, "bm-line")}</g>'
 )
-REGION_MARKUP = {slug: Markup(_paths(shapes, "bm-region")) for slug, shapes in REGIONS.items()}
+_REGIONS = {slug: _paths(shapes, "bm-region") for slug, shapes in REGIONS.items()}
+_HEAD = '<svg class="bodymap-svg" viewBox="0 0 400 420" xmlns="http://www.w3.org/2000/svg"'
+_FIGURE = (
+    '<defs><pattern id="{p}-hatch" class="bm-hatch" width="5" height="5"'
+    ' patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="bm-hatch-bg"'
+    ' width="5" height="5"/><rect class="bm-hatch-line" width="2" height="5"/></pattern></defs>'
+) + _DRAWING
+_CAPTIONS = "".join(
+    f'<text class="bm-caption" x="{x}" y="410" text-anchor="middle" aria-hidden="true">{view}</text>'
+    for x, view in ((100, "Front"), (300, "Back"))
+)
+Muscle = tuple[str, str]  # (slug, label)
+
+
+def highlight(
+    primary: Sequence[Muscle], secondary: Sequence[Muscle], prefix: str = "bodymap"
+) -> Markup:
+    """The muscles an exercise works: primary solid, secondary hatched, with a legend."""
+    strong, light = [s for s, _ in primary], [s for s, _ in secondary]
+    names = [", ".join(escape(label) for _, label in group) for group in (primary, secondary)]
+    desc = (f"Primary: {names[0]}." if primary else "") + (
+        f" Secondary: {names[1]}." if secondary else ""
+    )
+    groups = []
+    for slug, paths in _REGIONS.items():
+        state = (
+            "is-primary" if slug in strong else "is-secondary" if slug in light else "is-neutral"
+        )
+        hatch = f' fill="url(#{prefix}-hatch)"' if state == "is-secondary" else ""
+        groups.append(f'<g class="bm-muscle bm-m-{slug} {state}"{hatch}>{paths}</g>')
+    legend = f'<li><span class="bm-swatch bm-swatch-primary" aria-hidden="true"></span> <span><strong>Primary:</strong> {names[0] or "none listed"}</span></li>'
+    if secondary:
+        legend += f'<li><span class="bm-swatch bm-swatch-secondary" aria-hidden="true"></span> <span><strong>Secondary:</strong> {names[1]}</span></li>'
+    return Markup(
+        f'<div class="bodymap bodymap-highlight">{_HEAD} role="img" aria-labelledby="{prefix}-title {prefix}-desc">'
+        f'<title id="{prefix}-title">Muscles worked</title><desc id="{prefix}-desc">{desc.strip() or "No muscles listed."}</desc>'
+        f'{_FIGURE.format(p=prefix)}{"".join(groups)}{_CAPTIONS}</svg><ul class="bm-legend">{legend}</ul></div>'
+    )  # fmt: skip
+
+
+def filter_map(
+    muscles: Sequence[Any],
+    selected: Sequence[str],
+    href: Callable[[str], str],
+    hx_target: str,
+    prefix: str = "filtermap",
+) -> Markup:
+    """The body map of /exercises: each muscle a link that adds it to the query or removes
+    it (*href* gives the address), swapped in place by htmx."""
+    links = []
+    for muscle in muscles:
+        slug, label = muscle.slug, muscle.label
+        if slug not in _REGIONS:
+            continue
+        on = slug in selected
+        url = escape(href(slug))
+        current = ' aria-current="true"' if on else ""
+        links.append(
+            f'<a rel="nofollow" class="bm-muscle bm-link bm-m-{slug}{" is-selected" if on else ""}" href="{url}"'
+            f' data-hx-get="{url}" data-hx-target="{hx_target}" data-hx-push-url="true"{current}>'
+            f'<title>{escape(label)}: {"remove filter" if on else "add filter"}</title>{_REGIONS[slug]}</a>'
+        )  # fmt: skip
+    chosen = ", ".join(escape(m.label) for m in muscles if m.slug in selected)
+    desc = "Front and back of a figure. Select a muscle to add it to the filter, select it again to remove it."
+    desc += f" Filtering on: {chosen}." if chosen else ""
+    return Markup(
+        f'<div class="bodymap bodymap-filter">{_HEAD} aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc">'
+        f'<title id="{prefix}-title">Body map: filter by muscle</title><desc id="{prefix}-desc">{desc}</desc>'
+        f'{_FIGURE.format(p=prefix)}{"".join(links)}{_CAPTIONS}</svg>'
+        '<p class="bm-hint">Select a muscle to filter; select it again to remove it.</p></div>'
+    )  # fmt: skip

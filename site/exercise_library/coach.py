@@ -6,6 +6,7 @@ cut to length; templates escape whatever is left."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -152,9 +153,13 @@ class SessionPlan:
         return replace(self, items=tuple(items))
 
 
+@functools.lru_cache(maxsize=2048)
 def qr_svg(url: str, label: str) -> Markup:
     """An inline SVG QR code of *url* (no style attributes, so the strict CSP holds)."""
-    code = segno.make(url, error="m", micro=False)
+    # Encoding costs more than the rest of an exercise page, and the same few addresses come
+    # back: codes are kept. One fixed mask: any of the eight makes a code every reader
+    # decodes, and scoring all eight to pick the tidiest is four fifths of the encoding.
+    code = segno.make(url, error="m", micro=False, mask=0)
     svg = code.svg_inline(scale=4, svgclass="qr", lineclass="qr-path", omitsize=True, title=label)
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 

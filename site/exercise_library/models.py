@@ -44,7 +44,7 @@ class Exercise(db.Model):
     intro_html: Mapped[str]  # its page's heading and tags
     article_html: Mapped[str]  # its page below it
     howto_json: Mapped[str]  # schema.org HowTo, for the page's head
-    muscles: Mapped[dict[str, list[str]]] = mapped_column(JSON)  # primary, secondary: slugs
+    muscles: Mapped[dict[str, list]] = mapped_column(JSON)  # primary, secondary: (slug, label)
     names: Mapped[list[str]] = mapped_column(JSON)  # also known as
     steps: Mapped[list[str]] = mapped_column(JSON)  # the how-to steps as plain text
 

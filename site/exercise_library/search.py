@@ -1,7 +1,10 @@
 """The library query: filters from a URL, full-text search, facet counts, one page of results.
 
-Every value from a request reaches SQL as a bound parameter; search text is reduced to
-quoted words before it becomes an FTS5 query, so no input is ever read as FTS syntax."""
+The queries are plain SQL, as Datasette writes them: the conditions a filter makes, then one
+page of cards and a GROUP BY count of the terms. Every value from a request reaches SQL as a
+bound parameter; search text is reduced to quoted words before it becomes an FTS5 query, so
+no input is ever read as FTS syntax. (Built as SQLAlchemy select() objects, these statements
+cost more to construct than to run: see bench/README.md.)"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 from .db import db
@@ -26,9 +29,15 @@ MAX_QUERY_WORDS = 12
 FTS_COLUMNS = ("title", "names", "summary", "cues", "mistakes", "body")
 FTS_WEIGHTS = (10.0, 8.0, 4.0, 2.0, 2.0, 1.0)
 EASIEST_FIRST = (Exercise.level, Exercise.title, Exercise.slug)
-
-_fts = table("exercise_fts", column("rowid"))
-_rank = literal_column(f"bm25(exercise_fts, {', '.join(map(str, FTS_WEIGHTS))})")
+ORDERS = {
+    "level": "exercise.level, exercise.title, exercise.slug",
+    "title": "exercise.title, exercise.slug",
+    "relevance": "matched.rank, exercise.level, exercise.title, exercise.slug",
+}
+MATCHED = (
+    "SELECT rowid AS id, bm25(exercise_fts, {}) AS rank FROM exercise_fts"
+    " WHERE exercise_fts MATCH :match"
+).format(", ".join(map(str, FTS_WEIGHTS)))
 
 
 def search_words(q: str) -> list[str]:
@@ -130,10 +139,15 @@ class Result:
         return self.filters.page < self.pages
 
 
+_TERMS = select(Term.id, Term.kind, Term.slug, Term.label, Term.description, Term.weeks).order_by(
+    Term.kind, Term.position
+)
+
+
 def known_terms() -> dict[str, list[Term]]:
-    """Every taxonomy term by kind, in taxonomy order."""
+    """Every taxonomy term by kind, in taxonomy order (as rows: a list page reads them all)."""
     terms: dict[str, list[Term]] = {}
-    for term in db.session.scalars(select(Term).order_by(Term.kind, Term.position)):
+    for term in db.session.execute(_TERMS):
         terms.setdefault(term.kind, []).append(term)
     return terms
 
@@ -142,62 +156,56 @@ def parse_filters(args: MultiDict, terms: dict[str, list[Term]]) -> Filters:
     return Filters.from_args(args, {kind: [t.slug for t in found] for kind, found in terms.items()})
 
 
-def _matching(filters: Filters, leave_out: str | None = None) -> list[ColumnElement[bool]]:
-    """The conditions an exercise must meet: the search text and every facet but *leave_out*
-    (values of one facet are OR-ed, facets AND-ed)."""
-    conditions = []
+def _where(filters: Filters, ids: dict, leave_out: str = "") -> tuple[list[str], dict]:
+    """The conditions on `exercise.id` that the search text and every facet but *leave_out*
+    make (values of one facet OR-ed, facets AND-ed), and their parameters."""
+    conditions, params = [], {}
     if match := fts_query(filters.q):
         conditions.append(
-            Exercise.id.in_(
-                select(_fts.c.rowid).where(
-                    text("exercise_fts MATCH :match").bindparams(match=match)
-                )
-            )
+            "exercise.id IN (SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH :match)"
         )
+        params["match"] = match
     for facet, slugs in filters.selected.items():
         if facet != leave_out:
-            having = (
-                select(ExerciseTerm.exercise_id)
-                .join(Term)
-                .where(Term.kind == facet, Term.slug.in_(slugs))
+            names = [f"{facet}_{n}" for n in range(len(slugs))]
+            params |= {name: ids[facet, slug] for name, slug in zip(names, slugs, strict=True)}
+            marks = ", ".join(f":{name}" for name in names)
+            conditions.append(
+                f"exercise.id IN (SELECT exercise_id FROM exercise_term WHERE term_id IN ({marks}))"
             )
-            conditions.append(Exercise.id.in_(having))
-    return conditions
+    return conditions, params
+
+
+def _counts(conditions: list[str], params: dict) -> dict[int, int]:
+    """How many exercises meeting *conditions* each term has, by term id."""
+    sql = "SELECT term_id, count(*) FROM exercise_term"
+    if conditions:
+        sql += f" WHERE exercise_id IN (SELECT exercise.id FROM exercise WHERE {' AND '.join(conditions)})"
+    return dict(db.session.execute(text(sql + " GROUP BY term_id"), params).all())
 
 
 def search(filters: Filters, terms: dict[str, list[Term]]) -> Result:
     """One page of the exercises matching *filters*, their total, and for every facet value
     how many results choosing it would give with the other facets as they are."""
-    conditions = _matching(filters)
-    total = db.session.scalar(select(func.count()).select_from(Exercise).where(*conditions)) or 0
-    page = select(Exercise.id, Exercise.card_html).where(*conditions)
-    if filters.sort == "relevance" and (match := fts_query(filters.q)):
-        ranked = (
-            select(_fts.c.rowid.label("id"), _rank.label("rank"))
-            .where(text("exercise_fts MATCH :match").bindparams(match=match))
-            .subquery()
-        )
-        page = page.join(ranked, ranked.c.id == Exercise.id).order_by(ranked.c.rank, *EASIEST_FIRST)
-    elif filters.sort == "title":
-        page = page.order_by(Exercise.title, Exercise.slug)
-    else:
-        page = page.order_by(*EASIEST_FIRST)
-    rows = db.session.execute(page.limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).all()
+    ids = {(t.kind, t.slug): t.id for found in terms.values() for t in found}
+    conditions, params = _where(filters, ids)
+    ranked = filters.sort == "relevance" and "match" in params
+    sql = "SELECT exercise.id, exercise.card_html FROM exercise"
+    sql += f" JOIN ({MATCHED}) AS matched ON matched.id = exercise.id" if ranked else ""
+    sql += f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    sql += f" ORDER BY {ORDERS[filters.sort if ranked or filters.sort != 'relevance' else 'level']}"
+    offset = (filters.page - 1) * PAGE_SIZE
+    rows = db.session.execute(text(sql + f" LIMIT {PAGE_SIZE} OFFSET {offset}"), params).all()
+    # Counted over each exercise's terms: every facet not chosen from shares one count, and
+    # each chosen one has its own, without its own values. Every exercise has one family,
+    # so the family counts add up to the total.
+    shared = _counts(conditions, params)
+    total = sum(shared.get(t.id, 0) for t in terms.get("family", []))
     facets = {}
     for facet in FACETS:
-        counted = (
-            select(Term.slug, func.count())
-            .join(ExerciseTerm, ExerciseTerm.term_id == Term.id)
-            .where(Term.kind == facet)
-            .group_by(Term.slug)
-        )
-        if others := _matching(filters, leave_out=facet):
-            counted = counted.where(
-                ExerciseTerm.exercise_id.in_(select(Exercise.id).where(*others))
-            )
-        counts = dict(db.session.execute(counted).all())
+        counts = _counts(*_where(filters, ids, facet)) if facet in filters.selected else shared
         facets[facet] = [
-            FacetValue(term, counts.get(term.slug, 0), filters.is_active(facet, term.slug))
+            FacetValue(term, counts.get(term.id, 0), filters.is_active(facet, term.slug))
             for term in terms.get(facet, [])
         ]
     return Result(filters, total, [r.id for r in rows], [Markup(r.card_html) for r in rows], facets)

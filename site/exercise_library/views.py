@@ -69,9 +69,8 @@ def exercise_detail(slug: str):
         )
         return redirect(url, code=301) if url else abort(404)
     howto = {**json.loads(exercise.howto_json), "url": canonical_url()}
-    muscles = db.session.scalars(select(Term).where(Term.kind == "muscle").order_by(Term.position))
     return render_template(
-        "exercises/detail.html", exercise=exercise, howto=howto, muscles=muscles.all(),
+        "exercises/detail.html", exercise=exercise, howto=howto,
         prescription=Prescription.from_args(request.args),
     )  # fmt: skip
 

@@ -299,7 +299,10 @@ class _Rows:
             updated=meta.updated.isoformat() if meta.updated else None,
             card_html=card, intro_html=intro, article_html=article,
             howto_json=json.dumps(howto), names=meta.also_known_as, steps=body.steps,
-            muscles=meta.muscles.model_dump(),
+            muscles={
+                role: [(slug, self.terms["muscle"][slug].label) for slug in getattr(meta.muscles, role)]
+                for role in ("primary", "secondary")
+            },
         )  # fmt: skip
         directions = ["regression"] * len(meta.regressions)
         directions += ["progression"] * len(meta.progressions)
