@@ -20,7 +20,7 @@ CASE_PROBLEMS = {
     "byte-order-mark": (1, "byte-order mark"),
     "cues-not-a-list": (32, "'## Cues' must be a bullet list"),
     "dangling-link": (20, "unknown exercise 'loaded-hinj': did you mean 'loaded-hinge'?"),
-    "dosage-for-unlisted-phase": (16, "a dosage for 'intermediate', which is not in phases"),
+    "dosage-for-unlisted-phase": (15, "a dosage for 'intermediate', which is not in phases"),
     "duplicate-cue": (36, "two cues share the anchor '#cue-grip-the-floor-with-the-whole-foot'"),
     "empty-section": (48, "section '## Safety' is empty"),
     "former-slug-link": (23, "'old-hinge' is a former slug: link 'hinge-basic' instead"),
@@ -36,12 +36,15 @@ CASE_PROBLEMS = {
     "not-utf8": (46, "not UTF-8"),
     "onclick-attribute": (46, 'raw HTML is not allowed (\'<a href="/" onclick'),
     "raw-script": (46, "raw HTML is not allowed ('<script>"),
-    "reps-and-seconds": (13, "exactly one of 'reps' or 'seconds'"),
+    "reps-and-seconds": (12, "exactly one of 'reps' or 'seconds'"),
     "self-link": (20, "'self-link' lists itself in progressions"),
     "sets-wrong-type": (13, "'sets' must be a whole number, got 'three'"),
     "summary-date": (3, "the date 2026-01-02 (YAML reads it as a date): put it in quotes"),
     "tab-indent": (8, "indent with spaces, not tabs"),
-    "tempo-sexagesimal": (18, "the number 90 (YAML reads 1:30 as 90"),
+    "tempo-sexagesimal": (
+        18,
+        "YAML reads '1:30' as a number of minutes and seconds (90): put it in quotes",
+    ),
     "title-yes": (
         2,
         "got true (YAML reads yes/no/on/off/true/false as true): put the value in quotes",
@@ -52,6 +55,11 @@ CASE_PROBLEMS = {
     "unknown-field": (3, "unknown field 'sumary': did you mean 'summary'?"),
     "unknown-phase": (5, "unknown phase 'beginer': did you mean 'beginner'?"),
     "yaml-syntax": (3, "YAML syntax error"),
+    "duplicate-key": (4, "the key 'summary' is given twice: keep one of them"),
+    "octal-reps": (15, "'010' has a leading zero, which YAML reads as an octal number: write 10"),
+    "nul-in-title": (2, "'title' must not hold a control character (U+0000): delete it"),
+    "title-too-long": (2, "'title' is 239 characters long: keep it to 100"),
+    "blank-title": (2, "'title' is empty: write it"),
 }
 
 

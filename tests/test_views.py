@@ -452,3 +452,11 @@ def test_the_navigation_marks_the_page_shown(client):
         nav = soup(client.get(path)).select_one("nav[aria-label=Main]")
         marked = [a.get_text(strip=True) for a in nav.select("a[aria-current=page]")]
         assert marked == ([current] if current else []), path
+
+
+def test_an_unclean_address_is_redirected_however_often_its_clean_twin_was_asked_for(client):
+    for _ in range(3):
+        assert client.get("/exercises?phase=beginner").status_code == 200
+    response = client.get("/exercises?phase=beginner&equipment=")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/exercises?phase=beginner"

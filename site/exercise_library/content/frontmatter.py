@@ -4,6 +4,7 @@ with libyaml, and remember the file line of every value so a problem can point a
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,8 +101,29 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, Lines]:
         loader.dispose()
 
 
-def _record(node: yaml.Node, loc: Loc, where: Lines, first_line: int) -> None:
-    where.lines.setdefault(loc, first_line + node.start_mark.line)
+_OCTAL = re.compile(r"[-+]?0[0-9_]+")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9]*)?")
+
+
+def _number_trap(node: yaml.ScalarNode) -> str | None:
+    """What is wrong with a plain number YAML 1.1 would read as something else."""
+    value = node.value
+    if node.style or not node.tag.endswith((":int", ":float")):
+        return None
+    if _OCTAL.fullmatch(value):
+        plain = value.lstrip("+-0") or "0"
+        return f"'{value}' has a leading zero, which YAML reads as an octal number: write {plain}, or put it in quotes"
+    if _SEXAGESIMAL.fullmatch(value):
+        return f"YAML reads '{value}' as a number of minutes and seconds ({yaml.safe_load(value)}): put it in quotes"
+    return None
+
+
+def _record(node: yaml.Node, loc: Loc, where: Lines, first_line: int, line: int = -1) -> None:
+    """Note the line of *node* and all below it: a mapping's value at its key's line, where
+    the reader sees it named; a list's item at its own."""
+    where.lines.setdefault(loc, first_line + (line if line >= 0 else node.start_mark.line))
+    if isinstance(node, yaml.ScalarNode) and (trap := _number_trap(node)):
+        raise YamlError(first_line + node.start_mark.line, trap)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
@@ -110,7 +132,7 @@ def _record(node: yaml.Node, loc: Loc, where: Lines, first_line: int) -> None:
                 line = first_line + key.start_mark.line
                 raise YamlError(line, f"the key '{name}' is given twice: keep one of them")
             seen.add(name)
-            _record(value, (*loc, name), where, first_line)
+            _record(value, (*loc, name), where, first_line, key.start_mark.line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record(item, (*loc, index), where, first_line)

@@ -52,7 +52,9 @@ def _printable(value: str) -> str:
         return value
     for character in value:
         if unicodedata.category(character) in ("Cc", "Cf", "Co", "Cs") and character not in "\n":
-            raise ValueError(f"a control character (U+{ord(character):04X}) in the text: delete it")
+            raise ValueError(
+                f"must not hold a control character (U+{ord(character):04X}): delete it"
+            )
     return value
 
 
@@ -322,6 +324,7 @@ _MESSAGES = {
     "too_short": "'{name}' is empty: list at least one",
     "string_too_short": "'{name}' is empty: write it, or remove the field",
     "string_too_long": "'{name}' is {length} characters long: keep it to {max_length}",
+    "too_long": "'{name}' is {length} characters long: keep it to {max_length}",
     "greater_than_equal": "'{name}' is {value}: use a whole number from {ge} up",
     "less_than_equal": "'{name}' is {value}: use a whole number up to {le}",
     "content": "{message}",
