@@ -10,7 +10,7 @@ what changes from page to page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -140,21 +140,21 @@ def highlight(
 def filter_map(
     muscles: Sequence[Any],
     selected: Sequence[str],
-    href: Callable[[str], str],
+    links: dict[str, str],
     hx_target: str,
     prefix: str = "filtermap",
 ) -> Markup:
     """The body map of /exercises: each muscle a link that adds it to the query or removes
-    it (*href* gives the address), swapped in place by htmx."""
-    links = []
+    it (*links* gives each one's address), swapped in place by htmx."""
+    anchors = []
     for muscle in muscles:
         slug, label = muscle.slug, muscle.label
         if slug not in _REGIONS:
             continue
         on = slug in selected
-        url = escape(href(slug))
+        url = escape(links[slug])
         current = ' aria-current="true"' if on else ""
-        links.append(
+        anchors.append(
             f'<a rel="nofollow" class="bm-muscle bm-link bm-m-{slug}{" is-selected" if on else ""}" href="{url}"'
             f' data-hx-get="{url}" data-hx-target="{hx_target}" data-hx-push-url="true"{current}>'
             f'<title>{escape(label)}: {"remove filter" if on else "add filter"}</title>{_REGIONS[slug]}</a>'
@@ -165,6 +165,6 @@ def filter_map(
     return Markup(
         f'<div class="bodymap bodymap-filter">{_HEAD} aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc">'
         f'<title id="{prefix}-title">Body map: filter by muscle</title><desc id="{prefix}-desc">{desc}</desc>'
-        f'{_FIGURE.format(p=prefix)}{"".join(links)}{_CAPTIONS}</svg>'
+        f'{_FIGURE.format(p=prefix)}{"".join(anchors)}{_CAPTIONS}</svg>'
         '<p class="bm-hint">Select a muscle to filter; select it again to remove it.</p></div>'
     )  # fmt: skip

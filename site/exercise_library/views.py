@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -10,7 +11,13 @@ from sqlalchemy import select
 from . import bodymap, search
 from .coach import Prescription
 from .db import db
-from .http import canonical_url, is_canonical, is_htmx_request, render_page_or_fragment
+from .http import (
+    canonical_url,
+    is_canonical,
+    is_htmx_request,
+    query_pairs,
+    render_page_or_fragment,
+)
 from .models import Alias, Assessment, Exercise, Guide, Meta, Program, Term
 from .slugs import is_slug
 
@@ -30,6 +37,13 @@ def term_url(kind: str, slug: str) -> str:
     return url_for("pages.term", route=TERM_ROUTES[kind], slug=slug)
 
 
+def library_url(args: dict) -> str:
+    """/exercises with *args* (as `Filters.to_args` gives them): the address url_for gives,
+    its query string encoded directly, since a list page makes two dozen of these."""
+    base = url_for("pages.exercise_list")
+    return f"{base}?{urlencode(query_pairs(args))}" if args else base
+
+
 @bp.get("/")
 def home():
     guides = db.session.scalars(select(Guide).order_by(Guide.position))
@@ -42,13 +56,15 @@ def exercise_list():
     filters = search.parse_filters(request.args, terms)
     # A form sends every field, the empty ones too; the address people copy and share holds
     # only what matters, in one order.
-    canonical = url_for("pages.exercise_list", **filters.to_args())
+    canonical = library_url(filters.to_args())
     if not is_htmx_request() and not is_canonical(filters.to_args()):
         return redirect(canonical, code=302)
+    muscles = [m for m in terms.get("muscle", []) if m.slug in bodymap.REGIONS]
     response = render_page_or_fragment(
         "exercises/index.html", "exercises/_results.html", result=search.search(filters, terms),
         filters=filters, terms=terms, canonical=canonical, facet_labels=search.FACET_LABELS,
         sorts=search.SORTS, panel_open=is_htmx_request(),
+        muscle_links={m.slug: library_url(filters.toggled("muscle", m.slug)) for m in muscles},
     )  # fmt: skip
     if is_htmx_request() and not is_canonical(filters.to_args()):
         response.headers["HX-Push-Url"] = canonical  # the history entry gets the clean address
@@ -144,4 +160,5 @@ def healthz():
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_global(term_url)
+    app.add_template_global(library_url)
     app.add_template_global(bodymap, "bodymap")
