@@ -6,7 +6,7 @@ import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from . import bodymap, search
 from .coach import Prescription
@@ -71,11 +71,21 @@ def exercise_list():
     return response
 
 
+# What an exercise page reads, as columns: it shows them, it does not need the objects.
+_EXERCISE_PAGE = (
+    select(
+        Exercise.slug, Exercise.title, Exercise.summary, Exercise.intro_html,
+        Exercise.article_html, Exercise.howto_json, Exercise.muscles,
+        Term.slug.label("family_slug"), Term.label.label("family_label"),
+    )
+    .join(Term, Term.id == Exercise.family_id)
+    .where(Exercise.slug == bindparam("slug"))
+)  # fmt: skip
+
+
 @bp.get("/exercises/<slug>")
 def exercise_detail(slug: str):
-    exercise = (
-        db.session.scalar(select(Exercise).where(Exercise.slug == slug)) if is_slug(slug) else None
-    )
+    exercise = db.session.execute(_EXERCISE_PAGE, {"slug": slug}).first() if is_slug(slug) else None
     if exercise is None:
         current = current_slug(slug)
         url = (
