@@ -31,6 +31,15 @@ class Term(db.Model):
 
     __table_args__ = (UniqueConstraint("kind", "slug"),)
 
+    @property
+    def week_numbers(self) -> list[str]:
+        """A phase's weeks one by one: "9-12+" is 9, 10, 11 and 12+."""
+        first, _, last = (self.weeks or "").partition("-")
+        if not (first.isdigit() and last.rstrip("+").isdigit()):
+            return [self.weeks] if self.weeks else []
+        numbers = [str(n) for n in range(int(first), int(last.rstrip("+")) + 1)]
+        return [*numbers[:-1], numbers[-1] + "+" * last.endswith("+")] if numbers else []
+
 
 class Exercise(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
