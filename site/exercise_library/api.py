@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from . import search
 from .db import db
 from .http import absolute_url
-from .models import DOSE_FIELDS, Exercise, Guide, Meta, Term
+from .models import Exercise, Guide, Meta, Term
 from .slugs import is_slug
 from .views import current_slug
 
@@ -61,7 +61,13 @@ def exercises():
         pages=result.pages,
         facets={
             facet: [
-                _fields(v.term, "slug", "label", count=v.count, selected=v.selected) for v in values
+                {
+                    "slug": v.term.slug,
+                    "label": v.term.label,
+                    "count": v.count,
+                    "selected": v.selected,
+                }
+                for v in values
             ]
             for facet, values in result.facets.items()
         },
@@ -71,35 +77,25 @@ def exercises():
 
 @bp.get("/api/exercises/<slug>")
 def exercise(slug: str):
-    related = ("links", "dosages", "cues", "mistakes", "ladder")
-    query = select(Exercise).where(Exercise.slug == slug)
-    query = query.options(*(selectinload(getattr(Exercise, name)) for name in related))
+    query = select(Exercise).where(Exercise.slug == slug).options(selectinload(Exercise.links))
     found = db.session.scalar(query) if is_slug(slug) else None
     if found is None:
         if current := current_slug(slug):
             return redirect(url_for("api.exercise", slug=current), code=301)
         return jsonify(error="not found", slug=slug), 404
-    page = _url(found.slug)
-    return jsonify(
-        **summary(found),
-        also_known_as=found.names,
-        steps=found.steps,
-        cues=[_fields(c, "anchor", "html", url=f"{page}#{c.anchor}") for c in found.cues],
-        mistakes=[
-            _fields(m, "anchor", "title", "html", "fix_html", url=f"{page}#{m.anchor}")
-            for m in found.mistakes
-        ],
-        dosage=[_fields(d, *DOSE_FIELDS, phase=d.phase.slug) for d in found.dosages],
-        ladder=[
-            _fields(s, "direction", "criterion_html", slug=s.target.slug, url=_url(s.target.slug))
-            for s in found.ladder
-        ],
-    )
+    detail = {
+        name: [_absolute(entry) for entry in value] if isinstance(value, list) else value
+        for name, value in found.detail.items()
+    }
+    return jsonify(**summary(found), **detail)
 
 
-def _fields(row: object, *names: str, **more: object) -> dict:
-    """*names* read from *row*, and *more*, as a JSON object."""
-    return {name: getattr(row, name) for name in names} | more
+def _absolute(entry: object) -> object:
+    """An entry of an exercise's detail with its `path` as a full `url`."""
+    if not isinstance(entry, dict) or "path" not in entry:
+        return entry
+    fields = {name: value for name, value in entry.items() if name != "path"}
+    return fields | {"url": absolute_url(entry["path"])}
 
 
 @bp.get("/feed.xml")

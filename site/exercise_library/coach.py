@@ -15,7 +15,6 @@ import segno
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from . import search
@@ -173,7 +172,7 @@ def _plan(args: MultiDict) -> tuple[SessionPlan, dict[str, Exercise]]:
     former = select(Alias.slug, Exercise.slug).join(Alias.exercise).where(Alias.slug.in_(slugs))
     renamed = dict(db.session.execute(former).all())
     wanted = (slugs - set(renamed)) | set(renamed.values())
-    query = select(Exercise).where(Exercise.slug.in_(wanted)).options(selectinload(Exercise.cues))
+    query = select(Exercise).where(Exercise.slug.in_(wanted))
     exercises = {e.slug: e for e in db.session.scalars(query)}
     return plan.only(set(exercises), renamed), exercises
 

@@ -1,7 +1,8 @@
 """The index schema: typed SQLAlchemy 2.0 models, written by content/build.py, read by the site.
 
-Pages are rendered once, when the index is built (`*_html` columns); the other tables hold
-what the API, the session cards and the library filters read."""
+Tables hold what the site queries (terms and each exercise's links to them for the filters,
+former slugs, programs); what it only shows is rendered when the index is built (`*_html`)
+or kept as JSON (`detail`, for the API and the session cards)."""
 
 from __future__ import annotations
 
@@ -54,17 +55,11 @@ class Exercise(db.Model):
     article_html: Mapped[str]  # its page below it
     howto_json: Mapped[str]  # schema.org HowTo, for the page's head
     muscles: Mapped[dict[str, list]] = mapped_column(JSON)  # primary, secondary: (slug, label)
-    names: Mapped[list[str]] = mapped_column(JSON)  # also known as
-    steps: Mapped[list[str]] = mapped_column(JSON)  # the how-to steps as plain text
+    # also_known_as, steps, cues, mistakes, dosage and ladder, as the API gives them
+    detail: Mapped[dict] = mapped_column(JSON)
 
     family: Mapped[Term] = relationship(lazy="joined")
     links: Mapped[list[ExerciseTerm]] = relationship(order_by="ExerciseTerm.position")
-    dosages: Mapped[list[Dosage]] = relationship(order_by="Dosage.position")
-    cues: Mapped[list[Cue]] = relationship(order_by="Cue.position")
-    mistakes: Mapped[list[Mistake]] = relationship(order_by="Mistake.position")
-    ladder: Mapped[list[LadderStep]] = relationship(
-        foreign_keys="LadderStep.exercise_id", order_by="LadderStep.position"
-    )
 
     def terms(self, kind: str, role: str | None = None) -> list[Term]:
         """This exercise's terms of one kind (and, for muscles, one role), in taxonomy order."""
@@ -93,61 +88,6 @@ class Alias(db.Model):
     exercise: Mapped[Exercise] = relationship()
 
 
-DOSE_FIELDS = ("sets", "reps", "seconds", "per_leg", "tempo", "load", "note")
-
-
-class DoseColumns:
-    """A prescription as a coach writes it: sets, reps or seconds, per leg, tempo, load, note."""
-
-    sets: Mapped[int]
-    reps: Mapped[str | None]
-    seconds: Mapped[str | None]
-    per_leg: Mapped[bool]
-    tempo: Mapped[str | None]
-    load: Mapped[str | None]
-    note: Mapped[str | None]
-
-
-class Dosage(DoseColumns, db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    phase_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
-    position: Mapped[int]
-
-    phase: Mapped[Term] = relationship(lazy="joined")
-
-
-class Cue(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    anchor: Mapped[str]
-    html: Mapped[str]
-    position: Mapped[int]
-
-
-class Mistake(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    anchor: Mapped[str]
-    title: Mapped[str]
-    html: Mapped[str]
-    fix_html: Mapped[str]
-    position: Mapped[int]
-
-
-class LadderStep(db.Model):
-    """One rung up (progression) or down (regression) from an exercise, with its criterion."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
-    direction: Mapped[str]  # "progression" or "regression"
-    criterion_html: Mapped[str]
-    position: Mapped[int]
-
-    target: Mapped[Exercise] = relationship(foreign_keys=[target_id], lazy="joined")
-
-
 class Program(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     phase_id: Mapped[int] = mapped_column(ForeignKey("term.id"), unique=True)
@@ -169,11 +109,20 @@ class ProgramSession(db.Model):
     items: Mapped[list[ProgramItem]] = relationship(order_by="ProgramItem.position")
 
 
-class ProgramItem(DoseColumns, db.Model):
+class ProgramItem(db.Model):
+    """One exercise of a session, prescribed as a coach writes it."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("program_session.id"), index=True)
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
     position: Mapped[int]
+    sets: Mapped[int]
+    reps: Mapped[str | None]
+    seconds: Mapped[str | None]
+    per_leg: Mapped[bool]
+    tempo: Mapped[str | None]
+    load: Mapped[str | None]
+    note: Mapped[str | None]
 
     exercise: Mapped[Exercise] = relationship(lazy="joined")
 

@@ -266,16 +266,6 @@ class _Rows:
             self.add(models.ExerciseTerm, exercise_id=exercise_id, term_id=term_id, role=role, position=n)  # fmt: skip
         for alias in meta.aliases:
             self.add(models.Alias, exercise_id=exercise_id, slug=alias)
-        for n, phase in enumerate(p for p in self.terms["phase"] if p in meta.dosage):
-            phase_id = self.term_ids["phase", phase]
-            self.add(models.Dosage, exercise_id=exercise_id, phase_id=phase_id, position=n, **_dose(meta.dosage[phase]))  # fmt: skip
-        for n, cue in enumerate(body.cues):
-            self.add(models.Cue, exercise_id=exercise_id, anchor=cue.anchor, html=cue.html, position=n)  # fmt: skip
-        for n, m in enumerate(body.mistakes):
-            self.add(
-                models.Mistake, exercise_id=exercise_id, anchor=m.anchor, title=m.title,
-                html=m.html, fix_html=m.fix_html, position=n,
-            )  # fmt: skip
         cues, mistakes = (" ".join(x.text for x in xs) for xs in (body.cues, body.mistakes))
         names = " ".join(meta.also_known_as)
         self.search.append(
@@ -283,7 +273,7 @@ class _Rows:
         )
 
     def pages(self, exercise: Exercise, rendered: Pages) -> None:
-        """The exercise's own row, with its pages, and its ladder with the criteria."""
+        """The exercise's own row, with its pages."""
         meta, body, exercise_id = exercise.meta, exercise.body, self.ids[exercise.slug]
         card, intro, article, ladder = rendered
         howto = {
@@ -298,19 +288,33 @@ class _Rows:
             level=min(list(self.terms["phase"]).index(p) for p in meta.phases),
             updated=meta.updated.isoformat() if meta.updated else None,
             card_html=card, intro_html=intro, article_html=article,
-            howto_json=json.dumps(howto), names=meta.also_known_as, steps=body.steps,
+            howto_json=json.dumps(howto), detail=self._detail(exercise, ladder),
             muscles={
                 role: [(slug, self.terms["muscle"][slug].label) for slug in getattr(meta.muscles, role)]
                 for role in ("primary", "secondary")
             },
         )  # fmt: skip
-        directions = ["regression"] * len(meta.regressions)
-        directions += ["progression"] * len(meta.progressions)
-        for n, (direction, (slug, criterion)) in enumerate(zip(directions, ladder, strict=True)):
-            self.add(
-                models.LadderStep, exercise_id=exercise_id, target_id=self.ids[slug],
-                direction=direction, criterion_html=criterion, position=n,
-            )  # fmt: skip
+
+    def _detail(self, exercise: Exercise, ladder: list[tuple[str, str]]) -> dict:
+        """What the API tells of an exercise beyond its summary (addresses as paths)."""
+        meta, body, path = exercise.meta, exercise.body, self.urls["exercise"][exercise.slug]
+        directions = ["regression"] * len(meta.regressions) + ["progression"] * len(
+            meta.progressions
+        )
+        return {
+            "also_known_as": meta.also_known_as,
+            "steps": body.steps,
+            "cues": [{"anchor": c.anchor, "path": f"{path}#{c.anchor}", "html": c.html} for c in body.cues],
+            "mistakes": [
+                {"anchor": m.anchor, "path": f"{path}#{m.anchor}", "title": m.title, "html": m.html, "fix_html": m.fix_html}
+                for m in body.mistakes
+            ],
+            "dosage": [{"phase": phase, **_dose(meta.dosage[phase])} for phase in self.terms["phase"] if phase in meta.dosage],
+            "ladder": [
+                {"direction": direction, "slug": slug, "path": self.urls["exercise"][slug], "criterion_html": criterion}
+                for direction, (slug, criterion) in zip(directions, ladder, strict=True)
+            ],
+        }  # fmt: skip
 
     def _programs(self) -> None:
         for program in self.library.programs.values():
