@@ -47,7 +47,7 @@ def test_an_unknown_field_suggests_the_nearest_one():
     ]
 
 
-def test_an_unknown_field_deep_down_suggests_from_its_own_model():
+def test_an_unknown_field_deep_down_suggests_the_nearest_one():
     problems = _problems(EXERCISE.replace("    reps: 10", "    reps: 10\n    temp: 2-1-2"))
     assert problems == [(12, "unknown field 'temp': did you mean 'tempo'?")]
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import types
 import unicodedata
 from collections.abc import Iterable
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -346,10 +345,10 @@ def validate(model: type[Model], data: Any, lines: Lines, path: str, context: di
     try:
         return model.model_validate(data, context=context), []
     except ValidationError as error:
-        return None, [_problem(model, item, lines, path) for item in error.errors()]
+        return None, [_problem(item, lines, path) for item in error.errors()]
 
 
-def _problem(model: type[Model], error: Any, lines: Lines, path: str) -> Problem:
+def _problem(error: Any, lines: Lines, path: str) -> Problem:
     loc = tuple(part for part in error["loc"] if part != "[key]")
     name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
     kind, value = error["type"], error.get("input")
@@ -357,9 +356,8 @@ def _problem(model: type[Model], error: Any, lines: Lines, path: str) -> Problem
     if kind in _MESSAGES:
         message = _MESSAGES[kind].format(name=name, value=value, length=len(str(value)), **context)
     elif kind == "extra_forbidden":
-        allowed = _fields_at(model, loc[:-1])
-        near = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"did you mean '{near[0]}'?" if near else f"allowed: {', '.join(allowed)}"
+        near = difflib.get_close_matches(name, _field_names(), n=1)
+        hint = f"did you mean '{near[0]}'?" if near else "content/README.md lists the fields"
         message = f"unknown field '{name}': {hint}"
     elif kind in _KINDS and not loc:
         message = f"expected {_KINDS[kind]}, got {describe(value)}"
@@ -373,33 +371,9 @@ def _problem(model: type[Model], error: Any, lines: Lines, path: str) -> Problem
     return Problem(path, lines.of(loc), message)
 
 
-def _fields_at(model: type[Model], loc: Loc) -> list[str]:
-    """The field names the model at *loc* allows (for 'did you mean')."""
-    found = _model_at(model, loc)
-    return list(found.model_fields) if found else []
-
-
-def _model_at(annotation: Any, loc: Loc) -> type[Model] | None:
-    for part in loc:
-        annotation = _inner(annotation, part)
-    annotation = _inner(annotation, None)
-    return annotation if isinstance(annotation, type) and issubclass(annotation, Model) else None
-
-
-def _inner(annotation: Any, part: str | int | None) -> Any:
-    """The annotation one step into *annotation* (*part* None: just unwrapped)."""
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin is Annotated:
-        return _inner(args[0], part)
-    if origin in (Union, types.UnionType):
-        return _inner(next(a for a in args if a is not type(None)), part)
-    if part is None:
-        return annotation
-    if isinstance(annotation, type) and issubclass(annotation, Model):
-        field = annotation.model_fields.get(str(part))
-        return field.annotation if field else None
-    if origin is list:
-        return args[0]
-    if origin is dict:
-        return args[1]
-    return None
+def _field_names() -> list[str]:
+    """Every field of the content format, for 'did you mean'."""
+    models = [Model]
+    for model in models:
+        models += model.__subclasses__()
+    return sorted({name for model in models for name in model.model_fields})
