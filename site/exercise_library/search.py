@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
-from .db import db
+from .db import db, index_version
 from .models import Exercise, ExerciseTerm, Term
 
 FACETS = ("phase", "equipment", "muscle")
@@ -139,19 +139,6 @@ class Result:
         return self.filters.page < self.pages
 
 
-_TERMS = select(Term.id, Term.kind, Term.slug, Term.label, Term.description, Term.weeks).order_by(
-    Term.kind, Term.position
-)
-
-
-def known_terms() -> dict[str, list[Term]]:
-    """Every taxonomy term by kind, in taxonomy order (as rows: a list page reads them all)."""
-    terms: dict[str, list[Term]] = {}
-    for term in db.session.execute(_TERMS):
-        terms.setdefault(term.kind, []).append(term)
-    return terms
-
-
 def parse_filters(args: MultiDict, terms: dict[str, list[Term]]) -> Filters:
     return Filters.from_args(args, {kind: [t.slug for t in found] for kind, found in terms.items()})
 
@@ -176,12 +163,47 @@ def _where(filters: Filters, ids: dict, leave_out: str = "") -> tuple[list[str],
     return conditions, params
 
 
-def _counts(conditions: list[str], params: dict) -> dict[int, int]:
-    """How many exercises meeting *conditions* each term has, by term id."""
-    sql = "SELECT term_id, count(*) FROM exercise_term"
-    if conditions:
-        sql += f" WHERE exercise_id IN (SELECT exercise.id FROM exercise WHERE {' AND '.join(conditions)})"
-    return dict(db.session.execute(text(sql + " GROUP BY term_id"), params).all())
+@dataclass(frozen=True)
+class Taxonomy:
+    """The terms by kind in taxonomy order, and each term's exercises by term id."""
+
+    terms: dict[str, list[Term]]
+    members: dict[int, frozenset[int]]
+
+
+_taxonomies: dict[str, Taxonomy] = {}
+
+
+def taxonomy() -> Taxonomy:
+    """The taxonomy of the index being served, read once per index and kept while it serves.
+
+    The one thing the site keeps in memory besides QR codes. Facet counts as SQL GROUP BYs
+    over each term's exercises cost up to 20 ms a list at 10,000 exercises; as intersections
+    of the sets kept here, under 1 ms (bench/README.md has the numbers)."""
+    version = index_version() or ""
+    if version not in _taxonomies:
+        terms: dict[str, list[Term]] = {}
+        for term in db.session.scalars(select(Term).order_by(Term.kind, Term.position)):
+            db.session.expunge(term)  # kept beyond this request's session
+            terms.setdefault(term.kind, []).append(term)
+        members: dict[int, set[int]] = {}
+        for term_id, exercise_id in db.session.execute(
+            text("SELECT term_id, exercise_id FROM exercise_term")
+        ):
+            members.setdefault(term_id, set()).add(exercise_id)
+        _taxonomies.clear()  # only the index being served is worth memory
+        _taxonomies[version] = Taxonomy(terms, {t: frozenset(ids) for t, ids in members.items()})
+    return _taxonomies[version]
+
+
+def known_terms() -> dict[str, list[Term]]:
+    """Every taxonomy term by kind, in taxonomy order."""
+    return taxonomy().terms
+
+
+def _both(first: frozenset[int] | None, second: frozenset[int] | None) -> frozenset[int] | None:
+    """The intersection of two sets, where None is every exercise."""
+    return second if first is None else first if second is None else first & second
 
 
 def search(filters: Filters, terms: dict[str, list[Term]]) -> Result:
@@ -196,18 +218,35 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> Result:
     sql += f" ORDER BY {ORDERS[filters.sort if ranked or filters.sort != 'relevance' else 'level']}"
     offset = (filters.page - 1) * PAGE_SIZE
     rows = db.session.execute(text(sql + f" LIMIT {PAGE_SIZE} OFFSET {offset}"), params).all()
-    # Counted over each exercise's terms: every facet not chosen from shares one count, and
-    # each chosen one has its own, without its own values. Every exercise has one family,
-    # so the family counts add up to the total.
-    shared = _counts(conditions, params)
-    total = sum(shared.get(t.id, 0) for t in terms.get("family", []))
+    # The sets the counts are made of: what the search text finds, what each chosen facet
+    # admits (its values OR-ed); a facet's counts take every set but its own.
+    members = taxonomy().members
+    found = None
+    if "match" in params:
+        matched = text("SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH :match")
+        found = frozenset(db.session.scalars(matched, {"match": params["match"]}))
+    admitted = {
+        facet: frozenset().union(*(members.get(ids[facet, slug], frozenset()) for slug in slugs))
+        for facet, slugs in filters.selected.items()
+    }
+    results = found
+    for chosen in admitted.values():
+        results = _both(results, chosen)
     facets = {}
     for facet in FACETS:
-        counts = _counts(*_where(filters, ids, facet)) if facet in filters.selected else shared
-        facets[facet] = [
-            FacetValue(term, counts.get(term.id, 0), filters.is_active(facet, term.slug))
-            for term in terms.get(facet, [])
-        ]
+        base = found
+        for other, chosen in admitted.items():
+            base = base if other == facet else _both(base, chosen)
+        facets[facet] = []
+        for term in terms.get(facet, []):
+            own = members.get(term.id, frozenset())
+            count = len(own) if base is None else len(own & base)
+            facets[facet].append(FacetValue(term, count, filters.is_active(facet, term.slug)))
+    total = (
+        len(results)
+        if results is not None
+        else sum(len(members.get(t.id, ())) for t in terms.get("family", []))
+    )
     return Result(filters, total, [r.id for r in rows], [Markup(r.card_html) for r in rows], facets)
 
 
