@@ -1,10 +1,12 @@
 """The library query: filters from a URL, full-text search, facet counts, one page of results.
 
-The queries are plain SQL, as Datasette writes them: the conditions a filter makes, then one
-page of cards and a GROUP BY count of the terms. Every value from a request reaches SQL as a
-bound parameter; search text is reduced to quoted words before it becomes an FTS5 query, so
-no input is ever read as FTS syntax. (Built as SQLAlchemy select() objects, these statements
-cost more to construct than to run: see bench/README.md.)"""
+One FTS5 query finds a page: the search words AND each chosen facet, whose values are
+tokens of the full-text index (`t12` for the term with id 12), so the ranking only ever
+ranks what passes the filters. Exercise ids are numbered easiest first when the index is
+built, so the library's default order is the order of ids. Facet counts are intersections
+of each term's exercises, kept per index (`taxonomy`). Search text is reduced to quoted
+words before it becomes an FTS5 query, so no input is ever read as FTS syntax, and it
+reaches SQL as a bound parameter."""
 
 from __future__ import annotations
 
@@ -25,19 +27,27 @@ PAGE_SIZE = 30
 MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
-# The full-text columns and their bm25 weights: a hit in the title or a known name counts most.
-FTS_COLUMNS = ("title", "names", "summary", "cues", "mistakes", "body")
-FTS_WEIGHTS = (10.0, 8.0, 4.0, 2.0, 2.0, 1.0)
-EASIEST_FIRST = (Exercise.level, Exercise.title, Exercise.slug)
-ORDERS = {
-    "level": "exercise.level, exercise.title, exercise.slug",
-    "title": "exercise.title, exercise.slug",
-    "relevance": "matched.rank, exercise.level, exercise.title, exercise.slug",
+# The full-text columns and their bm25 weights: a hit in the title or a known name counts
+# most; the terms are there to filter by, not to rank.
+FTS_COLUMNS = ("title", "names", "summary", "cues", "mistakes", "body", "terms")
+FTS_WEIGHTS = (10.0, 8.0, 4.0, 2.0, 2.0, 1.0, 0.0)
+_RANKED = "bm25(exercise_fts, {})".format(", ".join(map(str, FTS_WEIGHTS)))
+PAGES = {
+    # The page of matches; the second column only orders them.
+    "relevance": f"SELECT rowid, {_RANKED} AS rank FROM exercise_fts WHERE exercise_fts MATCH :match ORDER BY rank, rowid",
+    "level": "SELECT rowid, 0 FROM exercise_fts WHERE exercise_fts MATCH :match ORDER BY rowid",
+    "title": "SELECT exercise.id, exercise.title FROM exercise WHERE exercise.id IN"
+    " (SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH :match) ORDER BY exercise.title, exercise.slug",
 }
-MATCHED = (
-    "SELECT rowid AS id, bm25(exercise_fts, {}) AS rank FROM exercise_fts"
-    " WHERE exercise_fts MATCH :match"
-).format(", ".join(map(str, FTS_WEIGHTS)))
+EVERY_PAGE = {
+    "level": "SELECT id, 0 FROM exercise ORDER BY id",
+    "title": "SELECT id, 0 FROM exercise ORDER BY title, slug",
+}
+
+
+def term_token(term_id: int) -> str:
+    """The full-text token that stands for a taxonomy term (an exercise's `terms` column)."""
+    return f"t{term_id}"
 
 
 def search_words(q: str) -> list[str]:
@@ -143,26 +153,6 @@ def parse_filters(args: MultiDict, terms: dict[str, list[Term]]) -> Filters:
     return Filters.from_args(args, {kind: [t.slug for t in found] for kind, found in terms.items()})
 
 
-def _where(filters: Filters, ids: dict, leave_out: str = "") -> tuple[list[str], dict]:
-    """The conditions on `exercise.id` that the search text and every facet but *leave_out*
-    make (values of one facet OR-ed, facets AND-ed), and their parameters."""
-    conditions, params = [], {}
-    if match := fts_query(filters.q):
-        conditions.append(
-            "exercise.id IN (SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH :match)"
-        )
-        params["match"] = match
-    for facet, slugs in filters.selected.items():
-        if facet != leave_out:
-            names = [f"{facet}_{n}" for n in range(len(slugs))]
-            params |= {name: ids[facet, slug] for name, slug in zip(names, slugs, strict=True)}
-            marks = ", ".join(f":{name}" for name in names)
-            conditions.append(
-                f"exercise.id IN (SELECT exercise_id FROM exercise_term WHERE term_id IN ({marks}))"
-            )
-    return conditions, params
-
-
 @dataclass(frozen=True)
 class Taxonomy:
     """The terms by kind in taxonomy order, and each term's exercises by term id."""
@@ -210,48 +200,55 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> Result:
     """One page of the exercises matching *filters*, their total, and for every facet value
     how many results choosing it would give with the other facets as they are."""
     ids = {(t.kind, t.slug): t.id for found in terms.values() for t in found}
-    conditions, params = _where(filters, ids)
-    ranked = filters.sort == "relevance" and "match" in params
-    sql = "SELECT exercise.id, exercise.card_html FROM exercise"
-    sql += f" JOIN ({MATCHED}) AS matched ON matched.id = exercise.id" if ranked else ""
-    sql += f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    sql += f" ORDER BY {ORDERS[filters.sort if ranked or filters.sort != 'relevance' else 'level']}"
-    offset = (filters.page - 1) * PAGE_SIZE
-    rows = db.session.execute(text(sql + f" LIMIT {PAGE_SIZE} OFFSET {offset}"), params).all()
-    # The sets the counts are made of: what the search text finds, what each chosen facet
-    # admits (its values OR-ed); a facet's counts take every set but its own.
-    members = taxonomy().members
-    found = None
-    if "match" in params:
-        matched = text("SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH :match")
-        found = frozenset(db.session.scalars(matched, {"match": params["match"]}))
-    admitted = {
-        facet: frozenset().union(*(members.get(ids[facet, slug], frozenset()) for slug in slugs))
+    words = fts_query(filters.q)
+    chosen = [
+        "terms:(" + " OR ".join(term_token(ids[facet, slug]) for slug in slugs) + ")"
         for facet, slugs in filters.selected.items()
-    }
-    results = found
-    for chosen in admitted.values():
-        results = _both(results, chosen)
+    ]
+    match = " AND ".join(([f"({words})"] if words else []) + chosen)
+    sort = filters.sort if words or filters.sort != "relevance" else "level"
+    page = PAGES[sort] if match else EVERY_PAGE[sort]
+    offset = (filters.page - 1) * PAGE_SIZE
+    found = db.session.execute(text(f"{page} LIMIT {PAGE_SIZE} OFFSET {offset}"), {"match": match})
+    page_ids = [row[0] for row in found]
+    cards = dict(
+        db.session.execute(
+            select(Exercise.id, Exercise.card_html).where(Exercise.id.in_(page_ids))
+        ).all()
+    )
+    # Counted from the sets of exercises: what the search words find, what each chosen
+    # facet admits (its values OR-ed); a facet's counts take every set but its own.
+    members = taxonomy().members
+    matched = None
+    if words:
+        # Thousands of ids at 10,000 exercises: read straight from the driver, as tuples.
+        driver = db.session.connection().connection.dbapi_connection
+        sql = "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
+        matched = frozenset(row[0] for row in driver.execute(sql, (words,)))
+    admitted = {}
+    for facet, slugs in filters.selected.items():
+        sets = [members.get(ids[facet, slug], frozenset()) for slug in slugs]
+        admitted[facet] = sets[0] if len(sets) == 1 else frozenset().union(*sets)
+    results = matched
+    for exercises in admitted.values():
+        results = _both(results, exercises)
     facets = {}
     for facet in FACETS:
-        base = found
-        for other, chosen in admitted.items():
-            base = base if other == facet else _both(base, chosen)
+        base = matched
+        for other, exercises in admitted.items():
+            base = base if other == facet else _both(base, exercises)
         facets[facet] = []
         for term in terms.get(facet, []):
             own = members.get(term.id, frozenset())
             count = len(own) if base is None else len(own & base)
             facets[facet].append(FacetValue(term, count, filters.is_active(facet, term.slug)))
-    total = (
-        len(results)
-        if results is not None
-        else sum(len(members.get(t.id, ())) for t in terms.get("family", []))
-    )
-    return Result(filters, total, [r.id for r in rows], [Markup(r.card_html) for r in rows], facets)
+    every = sum(len(members.get(t.id, ())) for t in terms.get("family", []))  # one family each
+    total = every if results is None else len(results)
+    return Result(filters, total, page_ids, [Markup(cards[i]) for i in page_ids], facets)
 
 
 def cards_with_term(term: Term) -> list[Markup]:
     """The list cards of every exercise with *term*, easiest first."""
     having = select(ExerciseTerm.exercise_id).where(ExerciseTerm.term_id == term.id)
-    query = select(Exercise.card_html).where(Exercise.id.in_(having)).order_by(*EASIEST_FIRST)
+    query = select(Exercise.card_html).where(Exercise.id.in_(having)).order_by(Exercise.id)
     return [Markup(html) for html in db.session.scalars(query)]

@@ -27,14 +27,14 @@ from sqlalchemy import Connection, create_engine, event, insert
 
 from .. import create_app, models
 from ..db import db
-from ..search import FTS_COLUMNS
+from ..search import FTS_COLUMNS, term_token
 from ..views import term_url
 from .frontmatter import Problem
 from .library import PARALLEL_FROM, Exercise, Library, load_library
 from .markdown import render_inline
 from .schema import TERM_KINDS, Dose
 
-INDEX_FORMAT = "5"
+INDEX_FORMAT = "6"
 # An exercise's card, intro and article, and its ladder's (target, criterion HTML), rendered.
 Pages = tuple[str, str, str, list[tuple[str, str]]]
 
@@ -211,8 +211,17 @@ class _Rows:
         self.terms, self.titles, self.urls = shared["terms"], shared["titles"], shared["urls"]
         term_keys = [(kind, slug) for kind, terms in self.terms.items() for slug in terms]
         self.term_ids = {key: n for n, key in enumerate(term_keys, 1)}
-        # Numbered in slug order, so the same content gives the same ids.
-        self.ids = {slug: n for n, slug in enumerate(sorted(library.exercises), 1)}
+        # Numbered easiest first (the easiest phase, then title, then slug): the library's
+        # default order is then the order of ids, in SQL and in the full-text index alike.
+        phases = list(self.terms["phase"])
+
+        def easiest_first(slug: str) -> tuple:
+            meta = library.exercises[slug].meta
+            return min(phases.index(p) for p in meta.phases), meta.title, slug
+
+        self.ids = {
+            slug: n for n, slug in enumerate(sorted(library.exercises, key=easiest_first), 1)
+        }
         self.tables: dict[type, list[dict]] = defaultdict(list)
         self.search: list[tuple] = []
         self._library_rows()
@@ -268,8 +277,9 @@ class _Rows:
             self.add(models.Alias, exercise_id=exercise_id, slug=alias)
         cues, mistakes = (" ".join(x.text for x in xs) for xs in (body.cues, body.mistakes))
         names = " ".join(meta.also_known_as)
+        tokens = " ".join(term_token(self.term_ids[kind, slug]) for kind, slug, _ in links)
         self.search.append(
-            (exercise_id, meta.title, names, meta.summary, cues, mistakes, body.text)
+            (exercise_id, meta.title, names, meta.summary, cues, mistakes, body.text, tokens)
         )
 
     def pages(self, exercise: Exercise, rendered: Pages) -> None:
