@@ -43,14 +43,14 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 
 
 def on_starting(server):
-    """Build the index before any worker starts (`flask index`, in a child process, so the
+    """Build the index before any worker starts (`flask index --if-changed`, in a child process, so the
     workers never load the content pipeline). A content problem is logged and the index in
     place keeps serving, as `flask index` leaves it untouched. The floor app of `make bench`
     (another wsgi_app) is left alone."""
     if server.cfg.wsgi_app != wsgi_app:
         return
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "index"],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "index", "--if-changed"],
         cwd=chdir,
         capture_output=True,
         text=True,

@@ -11,7 +11,7 @@ import pytest
 from exercise_library.content import library
 from exercise_library.content.build import ContentError
 from exercise_library.content.build import build_index_for as build_index
-from exercise_library.content.library import content_version
+from exercise_library.content.build import index_version
 
 from .conftest import LIBRARY
 
@@ -33,7 +33,7 @@ def _edit(content: Path, name: str, old: str, new: str) -> None:
 def test_build_reports_what_it_did(tmp_path: Path):
     report = build_index(LIBRARY, tmp_path / "index.sqlite3")
     assert report.exercises == 6
-    assert report.version == content_version(LIBRARY)
+    assert report.version == index_version(LIBRARY)
     assert _rows(report.path, "SELECT count(*) FROM exercise") == [(6,)]
 
 
@@ -144,5 +144,31 @@ def test_a_build_on_all_cores_equals_one_on_one(library_copy: Path, tmp_path: Pa
     serial = build_index(library_copy, tmp_path / "serial.sqlite3")
     monkeypatch.setattr(library, "PARALLEL_FROM", 1)  # worker processes even for six files
     parallel = build_index(library_copy, tmp_path / "parallel.sqlite3")
-    assert parallel.version == serial.version == content_version(library_copy)
+    assert parallel.version == serial.version == index_version(library_copy)
     assert _contents(parallel.path) == _contents(serial.path)
+
+
+def test_an_unchanged_index_is_kept_only_when_asked(library_copy: Path, tmp_path: Path):
+    index = tmp_path / "index.sqlite3"
+    build_index(library_copy, index)
+    inode = index.stat().st_ino
+    assert build_index(library_copy, index, if_changed=True).skipped
+    assert index.stat().st_ino == inode
+    assert not build_index(library_copy, index).skipped  # without the flag, always built
+    _edit(library_copy, "box-step.md", "Step onto a box", "Step up onto a box")
+    report = build_index(library_copy, index, if_changed=True)
+    assert not report.skipped and report.version == index_version(library_copy)
+
+
+def test_the_version_follows_the_code_as_well_as_the_content(library_copy: Path):
+    from exercise_library.content import build
+
+    before = index_version(library_copy)
+    template = build.PACKAGE / "templates" / "exercises" / "_card.html"
+    original = template.read_bytes()
+    try:
+        template.write_bytes(original + b"\n")
+        assert index_version(library_copy) != before
+    finally:
+        template.write_bytes(original)
+    assert index_version(library_copy) == before

@@ -39,17 +39,24 @@ def check_command() -> None:
 
 
 @click.command("index")
+@click.option(
+    "--if-changed", is_flag=True, help="Keep an index built from the same content and code."
+)
 @with_appcontext
-def index_command() -> None:
+def index_command(if_changed: bool) -> None:
     """Check the content, build a new index and swap it in. On any problem the index that
     is serving stays exactly as it is."""
+    config = current_app.config
     try:
-        report = build_index(current_app.config["CONTENT_DIR"], current_app.config["INDEX_PATH"])
+        report = build_index(config["CONTENT_DIR"], config["INDEX_PATH"], if_changed=if_changed)
     except ContentError as error:
         _report(error.problems)
         raise click.ClickException(
             f"{len(error.problems)} problem(s) found; the existing index was left untouched"
         ) from None
+    if report.skipped:
+        click.echo(f"The index is up to date (version {report.version}): {report.path}")
+        return
     click.echo(
         f"Indexed {report.exercises} exercises in {report.seconds:.2f} s,"
         f" version {report.version}, into {report.path}"

@@ -10,6 +10,7 @@ import concurrent.futures
 import contextlib
 import datetime
 import gc
+import hashlib
 import itertools
 import json
 import multiprocessing
@@ -26,15 +27,16 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import Connection, create_engine, event, insert
 
 from .. import create_app, models
-from ..db import db
+from ..db import db, read_version
 from ..search import FTS_COLUMNS, term_token
 from ..views import term_url
 from .frontmatter import Problem
-from .library import PARALLEL_FROM, Exercise, Library, load_library
+from .library import PARALLEL_FROM, Exercise, Library, content_version, load_library
 from .markdown import render_inline
 from .schema import TERM_KINDS, Dose
 
 INDEX_FORMAT = "6"
+PACKAGE = Path(__file__).resolve().parents[1]
 # An exercise's card, intro and article, and its ladder's (target, criterion HTML), rendered.
 Pages = tuple[str, str, str, list[tuple[str, str]]]
 
@@ -53,12 +55,19 @@ class BuildReport:
     version: str
     seconds: float
     path: Path
+    skipped: bool = False  # the index in place was built from the same content and code
 
 
-def build_index(content_dir: Path, index_path: Path) -> BuildReport:
+def build_index(content_dir: Path, index_path: Path, *, if_changed: bool = False) -> BuildReport:
     """Check the content and, if it is clean, replace the index at *index_path* atomically.
-    Runs in an app context: pages are rendered with the site's own templates."""
+    With *if_changed*, an index built from the same content by the same code is kept as it
+    is. Runs in an app context: pages are rendered with the site's own templates."""
     started = time.perf_counter()
+    version = index_version(Path(content_dir))
+    if if_changed and read_version(Path(index_path)) == version:
+        return BuildReport(
+            0, version, time.perf_counter() - started, Path(index_path), skipped=True
+        )
     # Everything the build makes lives until it ends, so the cyclic collector would only walk
     # a growing heap again and again (a third of the time at 10,000 files).
     collecting = gc.isenabled()
@@ -67,25 +76,35 @@ def build_index(content_dir: Path, index_path: Path) -> BuildReport:
         library, problems = load_library(Path(content_dir))
         if problems:
             raise ContentError(problems)
-        return _replace(library, Path(index_path), started)
+        return _replace(library, Path(index_path), version, started)
     finally:
         if collecting:
             gc.enable()
 
 
-def build_index_for(content_dir: Path, index_path: Path) -> BuildReport:
+def build_index_for(content_dir: Path, index_path: Path, **options: bool) -> BuildReport:
     """`build_index` for tools and tests outside the site: in an app context of its own."""
     with create_app({"CONTENT_DIR": content_dir, "INDEX_PATH": index_path}).app_context():
-        return build_index(content_dir, index_path)
+        return build_index(content_dir, index_path, **options)
 
 
-def _replace(library: Library, index_path: Path, started: float) -> BuildReport:
+def index_version(content_dir: Path) -> str:
+    """What an index is built from: the content, and the code and templates that render it
+    (a change to either makes new pages, so a new version and new ETags)."""
+    digest = hashlib.sha256(content_version(content_dir).encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".html", ".xml"):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _replace(library: Library, index_path: Path, version: str, started: float) -> BuildReport:
     """Write *library* to a temporary file beside *index_path* and move it into place."""
     index_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=index_path.parent)
     os.close(handle)
     try:
-        _write(library, Path(temporary))
+        _write(library, version, Path(temporary))
         _fsync(Path(temporary))
         os.replace(temporary, index_path)
         _fsync(index_path.parent)
@@ -93,7 +112,7 @@ def _replace(library: Library, index_path: Path, started: float) -> BuildReport:
         if os.path.exists(temporary):
             os.unlink(temporary)
     seconds = time.perf_counter() - started
-    return BuildReport(len(library.exercises), library.version, seconds, index_path)
+    return BuildReport(len(library.exercises), version, seconds, index_path)
 
 
 def _fsync(path: Path) -> None:
@@ -104,7 +123,7 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _write(library: Library, path: Path) -> None:
+def _write(library: Library, version: str, path: Path) -> None:
     engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
@@ -123,7 +142,7 @@ def _write(library: Library, path: Path) -> None:
         shared = _shared(library)
         # The pages render on the other cores while this one writes every other row.
         with _rendered(library, shared) as pages:
-            rows = _Rows(library, shared)
+            rows = _Rows(library, shared, version)
             _insert(connection, rows.all())
             for slug, rendered in pages:
                 rows.pages(library.exercises[slug], rendered)
@@ -206,8 +225,8 @@ def _dose(dose: Dose) -> dict:
 class _Rows:
     """The library as the rows of each table."""
 
-    def __init__(self, library: Library, shared: dict):
-        self.library = library
+    def __init__(self, library: Library, shared: dict, version: str):
+        self.library, self.version = library, version
         self.terms, self.titles, self.urls = shared["terms"], shared["titles"], shared["urls"]
         term_keys = [(kind, slug) for kind, terms in self.terms.items() for slug in terms]
         self.term_ids = {key: n for n, key in enumerate(term_keys, 1)}
@@ -240,7 +259,7 @@ class _Rows:
     def _library_rows(self) -> None:
         """Every row but the exercises' own, which come with their pages (`pages`)."""
         built = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
-        facts = {"version": self.library.version, "format": INDEX_FORMAT, "built_at": built}
+        facts = {"version": self.version, "format": INDEX_FORMAT, "built_at": built}
         for key, value in {**facts, "exercises": str(len(self.ids))}.items():
             self.add(models.Meta, key=key, value=value)
         for kind, terms in self.terms.items():
