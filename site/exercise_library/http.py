@@ -105,16 +105,13 @@ def init_app(app: Flask) -> None:
     def answer_what_the_client_has() -> Response | None:
         etag = _etag() if _cacheable() and request.if_none_match else None
         if etag and request.if_none_match.contains_weak(etag):
-            response = Response(status=304)
-            response.set_etag(etag)
-            response.headers["Cache-Control"] = CACHE_CONTROL
-            return response
+            return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL})
         return None
 
     @app.after_request
     def add_headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        # Added, not looked up first: no view sets them, and a miss costs Werkzeug an exception.
+        response.headers.extend(SECURITY_HEADERS)
         if app.config["HSTS"] and request.is_secure:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
