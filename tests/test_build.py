@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from exercise_library.content import library
-from exercise_library.content.build import ContentError
+from exercise_library.content.build import ContentError, index_version
 from exercise_library.content.build import build_index_for as build_index
-from exercise_library.content.build import index_version
 
 from .conftest import LIBRARY
 

@@ -105,7 +105,9 @@ def init_app(app: Flask) -> None:
     def answer_what_the_client_has() -> Response | None:
         etag = _etag() if _cacheable() and request.if_none_match else None
         if etag and request.if_none_match.contains_weak(etag):
-            return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL})
+            return Response(
+                status=304, headers={"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL}
+            )
         return None
 
     @app.after_request

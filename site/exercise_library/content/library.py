@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from ..slugs import is_slug
 from . import checks, markdown, schema
 from .frontmatter import Lines, Problem, YamlError, load_yaml, split
 
@@ -179,7 +180,7 @@ def read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
     entries = []
     for number, line in enumerate((text or "").splitlines(), 1):
         slug = line.split("#", 1)[0].strip()
-        if slug and not schema.SLUG_RE.match(slug):
+        if slug and not is_slug(slug):
             shown = slug[:40] + ("..." if len(slug) > 40 else "")
             problems.append(
                 Problem(

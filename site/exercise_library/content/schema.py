@@ -24,10 +24,10 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ..slugs import is_slug, slugify
 from . import markdown
 from .frontmatter import Lines, Loc, Problem, describe
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TERM_KINDS = {
     "phases": "phase",
     "families": "family",
@@ -58,9 +58,8 @@ def _printable(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not SLUG_RE.match(value):
-        suggested = "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "name"
-        raise ValueError(f"'{value}' is not a slug: use '{suggested}'")
+    if not is_slug(value):
+        raise ValueError(f"'{value}' is not a slug: use '{slugify(value) or 'name'}'")
     return value
 
 
