@@ -144,13 +144,15 @@ def _write(library: Library, version: str, path: Path) -> None:
         with _rendered(library, shared) as pages:
             rows = _Rows(library, shared, version)
             _insert(connection, rows.all())
-            for slug, rendered in pages:
+            marks = ", ".join("?" * (len(FTS_COLUMNS) + 1))
+            connection.exec_driver_sql(
+                f"INSERT INTO exercise_fts (rowid, {columns}) VALUES ({marks})", rows.search
+            )
+            for number, (slug, rendered) in enumerate(pages, 1):
                 rows.pages(library.exercises[slug], rendered)
+                if number % 500 == 0:  # written while the next pages are rendered
+                    _insert(connection, rows.all())
         _insert(connection, rows.all())
-        marks = ", ".join("?" * (len(FTS_COLUMNS) + 1))
-        connection.exec_driver_sql(
-            f"INSERT INTO exercise_fts (rowid, {columns}) VALUES ({marks})", rows.search
-        )
     engine.dispose()
 
 

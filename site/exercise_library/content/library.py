@@ -61,7 +61,11 @@ class Library:
     exercise_files: set[str] = field(
         default_factory=set
     )  # every exercise file's slug, valid or not
-    version: str = ""
+
+    @functools.cached_property
+    def version(self) -> str:
+        """The content version (content_version)."""
+        return content_version(self.root)
 
     def shown(self, relative: str) -> str:
         return display(self.root / relative)
@@ -220,7 +224,7 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     problems: list[Problem] = []
     taxonomy, _, found = _yaml_file(root / "taxonomy.yml", root, schema.Taxonomy, required=True)
     problems += found
-    library = Library(root, taxonomy, version=content_version(root))
+    library = Library(root, taxonomy)
     terms = taxonomy.slugs() if taxonomy else {kind: [] for kind in schema.TERM_KINDS.values()}
     if not (root / "exercises").is_dir():
         problems.append(Problem(display(root / "exercises"), 1, "the exercises/ folder is missing"))
