@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import request
 
-from exercise_library import search
+from exercise_library import create_app, search
 from exercise_library.content.build import build_index_for
 
 HTMX = {"HX-Request": "true"}
@@ -260,18 +260,33 @@ def test_every_page_carries_the_medical_disclaimer(client):
         assert "Not medical advice" in soup(client.get(path)).find("footer").get_text()
 
 
-def test_missing_index_is_a_503_that_recovers(copy_app, tmp_path):
+def test_a_missing_index_is_a_503_that_recovers(library_copy, tmp_path):
+    index = tmp_path / "none-yet.sqlite3"
+    client = create_app(
+        {"TESTING": True, "CONTENT_DIR": library_copy, "INDEX_PATH": index}
+    ).test_client()
+    response = client.get("/exercises")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert "temporarily unavailable" in response.get_data(as_text=True)
+    build_index_for(library_copy, index)
+    assert client.get("/exercises").status_code == 200
+
+
+def test_an_index_deleted_while_serving_is_still_served(copy_app):
+    client = copy_app.test_client()
+    assert client.get("/exercises").status_code == 200
+    copy_app.config["INDEX_PATH"].unlink()
+    assert client.get("/exercises?phase=beginner").status_code == 200
+
+
+def test_a_file_that_is_not_an_index_is_never_switched_to(copy_app):
     client = copy_app.test_client()
     assert client.get("/exercises").status_code == 200
     index = copy_app.config["INDEX_PATH"]
-    moved = index.with_suffix(".away")
-    index.rename(moved)
-    response = client.get("/exercises")
-    assert response.status_code == 503 and "temporarily unavailable" in response.get_data(
-        as_text=True
-    )
-    moved.rename(index)
-    assert client.get("/exercises").status_code == 200
+    broken = index.with_name("broken.sqlite3")
+    broken.write_bytes(b"not a database" * 1000)
+    broken.replace(index)  # a new file in its place, as a botched copy would leave it
+    assert client.get("/exercises?phase=advanced").status_code == 200
 
 
 def test_a_new_index_is_served_without_a_restart(copy_app, library_copy):

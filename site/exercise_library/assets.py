@@ -18,6 +18,8 @@ from pathlib import Path
 
 import brotli
 from flask import Flask, current_app
+from whitenoise import WhiteNoise
+from whitenoise.responders import StaticFile
 
 COMPRESSIBLE = {".css", ".js", ".svg", ".webmanifest", ".txt", ".json", ".map"}
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
@@ -60,6 +62,28 @@ def build_assets(source: Path, target: Path) -> dict[str, str]:
 def asset_url(path: str) -> str:
     """The address of a static file under its fingerprinted name."""
     return current_app.extensions["assets"][path]
+
+
+class Static(WhiteNoise):
+    """WhiteNoise, with two answers of its own for every static file: `nosniff`, and an
+    empty suffix range (`bytes=-0`, nothing to send: RFC 9110 says 416) refused rather than
+    read, as WhiteNoise reads it, as the whole file."""
+
+    def get_static_file(self, path, url, stat_cache=None):
+        static_file = super().get_static_file(path, url, stat_cache)
+        static_file.__class__ = _StaticFile  # the same file, with the range rule below
+        return static_file
+
+
+class _StaticFile(StaticFile):
+    def get_byte_range(self, range_header: str, size: int) -> tuple[int, int]:
+        if re.fullmatch(r"\s*-0+\s*", range_header.partition("=")[2]):
+            return size, size  # an empty range: WhiteNoise answers 416 for start >= end
+        return super().get_byte_range(range_header, size)
+
+
+def nosniff(headers, path: str, url: str) -> None:
+    headers["X-Content-Type-Options"] = "nosniff"
 
 
 def is_fingerprinted(path: str, url: str) -> bool:

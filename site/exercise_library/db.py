@@ -28,26 +28,35 @@ def file_uri(index_path: Path) -> str:
 
 
 class IndexFile:
-    """The index file in place and the content version it holds, read again only when the
-    file is replaced (a stat a request tells)."""
+    """The index file being served and the version it holds, looked at once a request (a
+    stat) and read again only when another file is in its place.
+
+    Only a readable index is ever switched to. A file that vanished, or one that is not an
+    index, changes nothing: the connections open on the last good file keep reading it (an
+    open file outlives its name), until a good index is moved into place."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.identity: tuple[int, int, int] | None = None
         self.version: str | None = None
+        self._refused: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
 
     def changed(self) -> bool:
-        """Whether the file is not the one seen last time; remember the new one."""
+        """Whether a new, readable index is in place (and is now the one served)."""
         try:
             info = os.stat(self.path)
             identity = (info.st_ino, info.st_mtime_ns, info.st_size)
         except OSError:
-            identity = None
-        if identity == self.identity and self.version is not None:
+            return False
+        if identity in (self.identity, self._refused):
             return False
         with self._lock:
-            self.identity, self.version = identity, read_version(self.path) if identity else None
+            version = read_version(self.path)
+            if version is None:
+                self._refused = identity
+                return False
+            self.identity, self.version = identity, version
         return True
 
 

@@ -12,7 +12,7 @@ import logging
 
 from flask import Flask, Response, current_app, make_response, render_template, request, url_for
 from sqlalchemy.exc import DatabaseError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .db import index_version
 
@@ -32,6 +32,10 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+UNTRUSTED_HOST = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Bad request</title>'
+    "<h1>Bad request</h1><p>This site does not answer for the host this request named.</p></html>"
+)
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 UNCACHED_ENDPOINTS = {"static", "pages.healthz"}
 CACHED_TYPES = {
@@ -127,6 +131,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if isinstance(error, SecurityError):  # a Host header the site does not answer for:
+            return (
+                UNTRUSTED_HOST,
+                400,
+                {"Content-Type": "text/html; charset=utf-8"},
+            )  # no links to make
         response = error.get_response()
         body, code = render_error(error.code or 500)
         response.set_data(body)
