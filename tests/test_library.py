@@ -60,6 +60,14 @@ CASE_PROBLEMS = {
     "nul-in-title": (2, "'title' must not hold a control character (U+0000): delete it"),
     "title-too-long": (2, "'title' is 239 characters long: keep it to 100"),
     "blank-title": (2, "'title' is empty: write it"),
+    "superscript-reps": (15, "'reps' must be a whole number from 1 to 600 (10)"),
+    "huge-range": (18, "got '1-99999'"),
+    "when-raw-html": (22, "raw HTML is not allowed ('<img src=x onerror"),
+    "when-javascript": (22, "a link to 'javascript:alert(1)' is not allowed"),
+    "javascript-reference-link": (53, "a 'javascript:' link is not allowed"),
+    "javascript-entity-link": (51, "a link to 'javascript:alert(1)' is not allowed"),
+    "javascript-tab-link": (51, "a 'javascript:' link is not allowed"),
+    "javascript-angle-link": (51, "a 'javascript:' link is not allowed"),
 }
 
 

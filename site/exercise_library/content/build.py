@@ -6,16 +6,16 @@ the serving index exactly as it was. The index is derived: delete it and build i
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime
 import gc
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
+import signal
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -31,7 +31,15 @@ from ..db import db, read_version
 from ..search import FTS_COLUMNS, term_token
 from ..views import term_url
 from .frontmatter import Problem
-from .library import PARALLEL_FROM, Exercise, Library, content_version, load_library
+from .library import (
+    PARALLEL_FROM,
+    WORKERS,
+    Exercise,
+    Library,
+    content_version,
+    load_library,
+    worker_pool,
+)
 from .markdown import render_inline
 from .schema import TERM_KINDS, Dose
 
@@ -73,13 +81,32 @@ def build_index(content_dir: Path, index_path: Path, *, if_changed: bool = False
     collecting = gc.isenabled()
     gc.disable()
     try:
-        library, problems = load_library(Path(content_dir))
-        if problems:
-            raise ContentError(problems)
-        return _replace(library, Path(index_path), version, started)
+        with _stopped_as_by_ctrl_c():
+            library, problems = load_library(Path(content_dir))
+            if problems:
+                raise ContentError(problems)
+            return _replace(library, Path(index_path), version, started)
     finally:
         if collecting:
             gc.enable()
+
+
+@contextlib.contextmanager
+def _stopped_as_by_ctrl_c() -> Iterator[None]:
+    """SIGTERM ends a build as Ctrl-C does, by an exception: the temporary file is removed
+    and the worker processes stopped, and the index in place is left as it was."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_index_for(content_dir: Path, index_path: Path, **options: bool) -> BuildReport:
@@ -182,12 +209,10 @@ def _rendered(library: Library, shared: dict) -> Iterator[Iterator[tuple[str, Pa
     _rendering = (library, shared)  # forked workers start with it
     slugs = sorted(library.exercises)
     chunks = [slugs[n : n + 100] for n in range(0, len(slugs), 100)]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(slugs) < PARALLEL_FROM or workers < 2:
+    if len(slugs) < PARALLEL_FROM or WORKERS < 2:
         yield zip(slugs, itertools.chain.from_iterable(map(_render, chunks)), strict=True)
         return
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with worker_pool() as pool:
         rendered = pool.map(_render, chunks)  # every chunk is sent off now
         yield zip(slugs, itertools.chain.from_iterable(rendered), strict=True)
 

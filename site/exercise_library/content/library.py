@@ -5,12 +5,13 @@ schema, its Markdown rendered), then the checks across files. `check` prints the
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import hashlib
 import multiprocessing
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -23,6 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 PUBLISHED = "published.txt"
 FOLDERS = ("exercises", "phases", "guides")
 PARALLEL_FROM = 200  # fewer files than this are read quicker than worker processes start
+WORKERS = min(os.cpu_count() or 1, 8)
 
 
 Meta = TypeVar("Meta", bound=schema.Model)
@@ -209,11 +211,13 @@ def content_version(root: Path) -> str:
     names = ["taxonomy.yml", "assessments.yml", PUBLISHED]
     names += [f"{folder}/{name}" for folder in FOLDERS for name in _names(root / folder)]
     for name in names:
+        data = b""
         try:
-            with (root / name).open("rb") as handle:  # a pipe or a folder fails here
-                data = handle.read(MAX_FILE_BYTES + 1) if (root / name).is_file() else b""
+            if (root / name).is_file():  # never open a pipe or a device: it could block
+                with (root / name).open("rb") as handle:
+                    data = handle.read(MAX_FILE_BYTES + 1)
         except OSError:
-            data = b""
+            pass
         digest.update(f"{name}\0{len(data)}\0".encode() + data)
     return digest.hexdigest()[:16]
 
@@ -272,11 +276,21 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
 def _read_all(paths: list[Path], root: Path, terms: dict[str, list[str]]):
     """Each exercise file read on its own, on every core when there are many."""
     read = functools.partial(read_exercise, root=root, terms=terms)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2:
+    if len(paths) < PARALLEL_FROM or WORKERS < 2:
         yield from map(read, paths)
         return
-    # fork: the workers start with the parsers already imported.
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with worker_pool() as pool:
         yield from pool.map(read, paths, chunksize=64)
+
+
+@contextlib.contextmanager
+def worker_pool() -> Iterator[concurrent.futures.ProcessPoolExecutor]:
+    """A process a core, forked so that it starts with the parsers imported. On any error or
+    interruption the work not yet begun is dropped, so that no process outlives the build."""
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise

@@ -295,10 +295,10 @@ class GuideMeta(Model):
 
 class Assessment(Model):
     slug: Slug
-    title: Title
+    title: Annotated[MarkdownLine, StringConstraints(max_length=100)]
     exercise: ExerciseSlug
-    baseline: Text
-    advanced: Text
+    baseline: MarkdownLine
+    advanced: MarkdownLine
     how_to_test: MarkdownLine
 
 
