@@ -162,7 +162,7 @@ def test_every_day_quality_forces_every_session_and_says_so():
     plan = plan_week(week("quality " * 7), ["A", "A"])
     assert len(plan.placements) == 2 and all(p.forced for p in plan.placements)
     assert all("the week forced it" in p.why for p in plan.placements)
-    assert plan.advice == ("or do fewer sessions this week rather than break the 24-hour rule",)
+    assert plan.advice == ()  # no single change to the days makes room
 
 
 def test_a_week_without_a_rest_day_can_still_fit():
@@ -221,7 +221,6 @@ def test_no_session_breaks_the_24_hour_rule_unless_the_week_forced_it(days_, pha
     for placement in plan.placements:
         if placement.day not in _good_days(days_):
             assert placement.forced and "the week forced it" in placement.why
-            assert plan.advice
 
 
 @given(WEEKS, PHASES)

@@ -67,7 +67,7 @@ class WeekPlan:
     placements: tuple[Placement, ...]
     wanted: int  # the phase's sessions a week
     days: int = 7  # the days in the block: fewer in the race week
-    advice: tuple[str, ...] = ()  # what to change, when the week forced a session
+    advice: tuple[str, ...] = ()  # changes that make room, when the week forced a session
 
     @property
     def forced(self) -> bool:
@@ -194,7 +194,7 @@ def _advice(week: Week, sessions: Sequence[str], race: int | None) -> tuple[str,
         changed = tuple(edit.get(d, day) for d, day in enumerate(week))
         if text not in fixes and not _place(changed, sessions, race).forced:
             fixes.append(text)
-    return (*fixes[:3], "or do fewer sessions this week rather than break the 24-hour rule")
+    return tuple(fixes[:3])
 
 
 def race_problem(start: date | None, race: date | None) -> str | None:
