@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from . import api, assets, coach, db, http, views
+from . import api, assets, coach, db, http, plan, views
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         site = urlsplit(app.config["SITE_URL"] or "").hostname
         app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1", "[::1]", *([site] if site else [])]
 
-    for module in (db, http, views, coach, api):
+    for module in (db, http, views, coach, plan, api):
         module.init_app(app)
     fingerprinted = assets.init_app(app)
     # Fingerprinted copies are cached for good (gzip and brotli chosen by Accept-Encoding);

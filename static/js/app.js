@@ -32,10 +32,11 @@ function addCopyButtons() {
 
 addCopyButtons();
 
-// A "Print" button where a page offers one (the CSP forbids inline onclick handlers).
-for (const button of document.querySelectorAll("[data-print]")) {
-  button.addEventListener("click", () => window.print());
-}
+// A "Print" button where a page offers one (the CSP forbids inline onclick handlers); one
+// listener for the page, so buttons that htmx swaps in work too.
+document.addEventListener("click", (event) => {
+  if (event.target.closest?.("[data-print]")) window.print();
+});
 
 // On a phone the filter panel starts folded, so the results come first. An htmx fragment
 // arrives with it open (so focus can return to the checkbox just used); here the visitor's
