@@ -7,6 +7,7 @@ import http.client
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -131,3 +132,57 @@ def test_twenty_rebuilds_under_load_fail_no_request(gunicorn, library_copy: Path
     assert len(versions_seen) == 2, versions_seen
     # Wholly from one index: each version only ever showed one title.
     assert all(len(titles) == 1 for titles in versions_seen.values()), versions_seen
+
+
+def _corrupt(index: Path) -> None:
+    """A file that is not an index moved into the index's place."""
+    garbage = index.with_name("garbage")
+    garbage.write_bytes(b"SQLite format 3\0" + os.urandom(64 * 1024))
+    os.replace(garbage, index)
+
+
+def _edit_in_place(index: Path) -> None:
+    """A change written into the served file itself, as `sqlite3 index.sqlite3` would."""
+    with sqlite3.connect(index) as connection:
+        connection.execute("UPDATE exercise SET article_html = article_html || ' '")
+        connection.execute("UPDATE meta SET value = value || '-edited' WHERE key = 'version'")
+
+
+@pytest.mark.parametrize("accident", [Path.unlink, _corrupt, _edit_in_place])
+def test_the_index_file_damaged_while_serving_fails_no_request(gunicorn, accident):
+    port, index, _ = gunicorn
+    failures: list[str] = []
+    served = 0
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def load(worker: int) -> None:
+        nonlocal served
+        n = 0
+        while not stop.is_set():
+            n += 1
+            # Every other request misses every cache: a new address, answered as a fragment.
+            path = "/exercises/box-step" if n % 2 else f"/exercises?q=box&n={worker}-{n}"
+            try:
+                status, _, body = _get(port, path, {} if n % 2 else {"HX-Request": "true"})
+            except OSError as error:
+                failures.append(f"{path}: {error}")
+                continue
+            if status != 200 or "Box step" not in body:
+                failures.append(f"{path}: {status}")
+            with lock:
+                served += 1
+
+    threads = [threading.Thread(target=load, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(0.5)  # every worker has served the index
+        accident(index)
+        time.sleep(2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert served > 100

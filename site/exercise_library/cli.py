@@ -70,7 +70,10 @@ def publish_command() -> None:
     each published URL keeps answering after renames and deletions."""
     content = current_app.config["CONTENT_DIR"]
     record = content / PUBLISHED
-    recorded = {slug for slug, _ in read_published(content)[0]}
+    entries, problems = read_published(content)
+    if entries is None:  # rewriting a file that cannot be read could lose every line of it
+        raise click.ClickException("; ".join(str(problem) for problem in problems))
+    recorded = {slug for slug, _ in entries}
     new = sorted(
         path.stem
         for path in (content / "exercises").glob("*.md")

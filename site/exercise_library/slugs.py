@@ -5,11 +5,13 @@ import re
 from slugify import slugify as _slugify
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 80
 
 
 def is_slug(value: str) -> bool:
-    """Whether *value* is a well-formed slug (lower-case words joined by single hyphens)."""
-    return bool(SLUG_RE.match(value))
+    """Whether *value* is a well-formed slug: lower-case words joined by single hyphens, short
+    enough to read in a URL."""
+    return len(value) <= MAX_SLUG and bool(SLUG_RE.match(value))
 
 
 def slugify(text: str, max_length: int = 60) -> str:

@@ -33,6 +33,7 @@ from ..views import term_url
 from .frontmatter import Problem
 from .library import (
     PARALLEL_FROM,
+    STOP_SIGNALS,
     WORKERS,
     Exercise,
     Library,
@@ -81,32 +82,46 @@ def build_index(content_dir: Path, index_path: Path, *, if_changed: bool = False
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with _stopped_as_by_ctrl_c():
+        with _Interruption().handled() as interruption:
             library, problems = load_library(Path(content_dir))
+            interruption.check()
             if problems:
                 raise ContentError(problems)
-            return _replace(library, Path(index_path), version, started)
+            return _replace(library, Path(index_path), version, started, interruption)
     finally:
         if collecting:
             gc.enable()
 
 
-@contextlib.contextmanager
-def _stopped_as_by_ctrl_c() -> Iterator[None]:
-    """SIGTERM ends a build as Ctrl-C does, by an exception: the temporary file is removed
-    and the worker processes stopped, and the index in place is left as it was."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals reach the main thread only
-        return
+class _Interruption:
+    """SIGINT and SIGTERM end a build by an exception, so the temporary file is removed, the
+    worker processes stopped and the index in place left as it was. The signal is also
+    remembered: one that lands where Python ignores exceptions (an at-fork hook while a
+    worker starts) still stops the build before the index is replaced."""
 
-    def interrupt(signum: int, frame: object) -> None:
+    def __init__(self) -> None:
+        self.received: int | None = None
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.received = signum
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    def check(self) -> None:
+        """Raise if a signal arrived, even one whose exception was swallowed."""
+        if self.received is not None:
+            raise KeyboardInterrupt(f"signal {self.received}")
+
+    @contextlib.contextmanager
+    def handled(self) -> Iterator[_Interruption]:
+        if threading.current_thread() is not threading.main_thread():
+            yield self  # signals reach the main thread only
+            return
+        previous = {number: signal.signal(number, self) for number in STOP_SIGNALS}
+        try:
+            yield self
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 def build_index_for(content_dir: Path, index_path: Path, **options: bool) -> BuildReport:
@@ -125,7 +140,9 @@ def index_version(content_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _replace(library: Library, index_path: Path, version: str, started: float) -> BuildReport:
+def _replace(
+    library: Library, index_path: Path, version: str, started: float, interruption: _Interruption
+) -> BuildReport:
     """Write *library* to a temporary file beside *index_path* and move it into place."""
     index_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=index_path.parent)
@@ -133,6 +150,7 @@ def _replace(library: Library, index_path: Path, version: str, started: float) -
     try:
         _write(library, version, Path(temporary))
         _fsync(Path(temporary))
+        interruption.check()
         os.replace(temporary, index_path)
         _fsync(index_path.parent)
     finally:

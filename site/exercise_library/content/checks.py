@@ -167,6 +167,8 @@ def _link_problem(href: str, targets: dict[str, set[str]], owners: dict[str, str
 
 def _published(library: Library, owners: dict[str, str]) -> list[Problem]:
     """A published URL answers forever: as an exercise, or as an alias of one."""
+    if library.published is None:
+        return []
     shown = library.shown("published.txt")
     recorded = set()
     problems = []

@@ -138,14 +138,21 @@ def _record(node: yaml.Node, loc: Loc, where: Lines, first_line: int, line: int 
             _record(item, (*loc, index), where, first_line)
 
 
-def describe(value: Any) -> str:
-    """Name a YAML value for an error message, with the YAML 1.1 trap that made it."""
+def describe(value: Any, text_wanted: bool = True) -> str:
+    """Name a YAML value for an error message; where text was wanted, with the YAML 1.1
+    trap that made it something else, and the fix (quotes)."""
     if isinstance(value, bool):
         word = "true" if value else "false"
+        if not text_wanted:
+            return word
         return f"{word} (YAML reads yes/no/on/off/true/false as {word}): put the value in quotes"
     if isinstance(value, datetime.date):
+        if not text_wanted:
+            return f"the date {value.isoformat()}"
         return f"the date {value.isoformat()} (YAML reads it as a date): put it in quotes"
     if isinstance(value, int | float):
+        if not text_wanted:
+            return f"the number {value}"
         return (
             f"the number {value} (YAML reads 1:30 as 90 and 1e3 as a number): "
             "put the value in quotes"

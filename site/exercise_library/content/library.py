@@ -10,6 +10,7 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import signal
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ PUBLISHED = "published.txt"
 FOLDERS = ("exercises", "phases", "guides")
 PARALLEL_FROM = 200  # fewer files than this are read quicker than worker processes start
 WORKERS = min(os.cpu_count() or 1, 8)
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # Ctrl-C, and a service manager's stop
 
 
 Meta = TypeVar("Meta", bound=schema.Model)
@@ -59,7 +61,8 @@ class Library:
     guides: dict[str, Guide] = field(default_factory=dict)
     assessments: list[schema.Assessment] = field(default_factory=list)
     assessment_lines: Lines = field(default_factory=Lines)
-    published: list[tuple[str, int]] = field(default_factory=list)  # (slug, line)
+    # (slug, line); None when published.txt cannot be read, so that no exercise is blamed for it
+    published: list[tuple[str, int]] | None = field(default_factory=list)
     exercise_files: set[str] = field(
         default_factory=set
     )  # every exercise file's slug, valid or not
@@ -177,14 +180,16 @@ def _yaml_file(
     return value, lines, problems
 
 
-def read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
+def read_published(root: Path) -> tuple[list[tuple[str, int]] | None, list[Problem]]:
     """The slugs in published.txt with their lines: every exercise URL ever shared."""
     path = root / PUBLISHED
     if not os.path.lexists(path):
         return [], []
     text, problems = read_text(path, root)
+    if text is None:
+        return None, problems
     entries = []
-    for number, line in enumerate((text or "").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         slug = line.split("#", 1)[0].strip()
         if slug and not is_slug(slug):
             shown = slug[:40] + ("..." if len(slug) > 40 else "")
@@ -288,9 +293,26 @@ def worker_pool() -> Iterator[concurrent.futures.ProcessPoolExecutor]:
     """A process a core, forked so that it starts with the parsers imported. On any error or
     interruption the work not yet begun is dropped, so that no process outlives the build."""
     context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        WORKERS, mp_context=context, initializer=_leave_signals_to_the_main_process
+    ) as pool:
+        # Start every worker now (fork starts them all at the first task) with the stop signals
+        # held: one landing in a fork hook would be printed as a traceback and otherwise lost.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            pool.submit(int).result()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         try:
             yield pool
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
+
+
+def _leave_signals_to_the_main_process() -> None:
+    # Ctrl-C reaches the whole process group: the main process stops the pool, and a
+    # worker's own KeyboardInterrupt would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)

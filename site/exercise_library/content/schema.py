@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from ..slugs import is_slug, slugify
+from ..slugs import MAX_SLUG, is_slug, slugify
 from . import markdown
 from .frontmatter import Lines, Loc, Problem, describe
 
@@ -125,7 +125,7 @@ Text = Annotated[
 Title = Annotated[Text, StringConstraints(max_length=100)]
 Summary = Annotated[Text, StringConstraints(max_length=400)]
 MarkdownLine = Annotated[Text, AfterValidator(_markdown_line)]
-Slug = Annotated[str, StringConstraints(max_length=80), AfterValidator(_slug)]
+Slug = Annotated[str, StringConstraints(max_length=MAX_SLUG), AfterValidator(_slug)]
 Count = Annotated[str, BeforeValidator(_count)]
 Date = Annotated[datetime.date, BeforeValidator(_date)]
 Tempo = Annotated[str, StringConstraints(max_length=9), AfterValidator(_tempo)]
@@ -358,10 +358,10 @@ def _problem(error: Any, lines: Lines, path: str) -> Problem:
         near = difflib.get_close_matches(name, _field_names(), n=1)
         hint = f"did you mean '{near[0]}'?" if near else "content/README.md lists the fields"
         message = f"unknown field '{name}': {hint}"
-    elif kind in _KINDS and not loc:
-        message = f"expected {_KINDS[kind]}, got {describe(value)}"
     elif kind in _KINDS:
-        message = f"'{name}' must be {_KINDS[kind]}, got {describe(value)}"
+        got = describe(value, text_wanted=kind == "string_type")
+        wanted = f"'{name}' must be" if loc else "expected"
+        message = f"{wanted} {_KINDS[kind]}, got {got}"
     elif kind == "value_error":
         reason = str(context.get("error", error["msg"]))
         message = f"'{name}' {reason}" if reason.startswith("must ") else reason
