@@ -307,6 +307,19 @@ def test_the_same_address_always_gives_the_same_plan(built_index, client, runs, 
     )
 
 
+@FAST
+@given(WEEKS, st.lists(st.booleans(), min_size=7, max_size=7), st.integers(1, 12))
+def test_the_page_marks_every_session_the_week_forced(client, runs, mornings, first):
+    page = soup(client.get(_address(runs, mornings, first)))
+    morning = [on and run != "rest" for run, on in zip(runs, mornings, strict=True)]
+    for n, row in enumerate(page.select(".plan-table tbody tr")):
+        before_key = runs[(n + 1) % 7] in ("quality", "long")
+        hard_evening_only = runs[n] in ("quality", "long") and not morning[n]
+        for cell in row.find_all("td")[1:]:
+            if cell.a and (before_key or hard_evening_only):
+                assert "(forced)" in cell.get_text() and page.select_one(".plan-warning")
+
+
 NAMES = st.sampled_from(["week", "phase", "start", "race", "tz", "am", *DAY_KEYS, "x"])
 VALUES = st.one_of(
     st.text(max_size=30),
