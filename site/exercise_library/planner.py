@@ -11,7 +11,7 @@ scheduling guide and the phase programs:
 - Two sessions a week in the beginner and intermediate phases, three in the advanced phase,
   where maximum strength suits the evening of a hard day and power wants fresh legs.
 - Peak weeks (the race week and the week before it) keep the sessions and their loads, with
-  two sets of each exercise. The race week keeps only what fits before the race.
+  two sets of each exercise. The race week keeps only what fits before the eve of the race.
 
 A week without room still gets its sessions, in the least bad days, each one saying that the
 week forced it, with the changes that would make room."""
