@@ -13,6 +13,7 @@ slug recorded in published.txt. The same seed gives the same corpus, byte for by
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import random
 import shutil
@@ -106,6 +107,26 @@ MISTAKES = (
 
 NAME_WORDS = ("drill", "variation", "progression", "exercise")
 
+# The real exercise whose figure a generated one borrows, by movement.
+FIGURES = {
+    "split squat": "split-squat", "reverse lunge": "reverse-lunge", "lateral lunge": "lateral-lunge",
+    "skater squat": "skater-squat", "pistol squat": "pistol-squat", "step-up": "low-box-step-up",
+    "step-down": "forward-step-down", "single-leg deadlift": "single-leg-rdl",
+    "glute bridge": "single-leg-glute-bridge", "hip thrust": "single-leg-hip-thrust",
+    "hip hike": "hip-hike", "side plank": "copenhagen-plank", "calf raise": "single-leg-calf-raise",
+    "heel drop": "eccentric-heel-drop", "balance hold": "single-leg-balance",
+    "reach": "y-balance-reach", "hop and stick": "single-leg-hop-and-stick",
+    "pogo hop": "single-leg-pogo-hops", "bound": "bounds", "box jump": "single-leg-box-jump",
+}  # fmt: skip
+
+
+@functools.cache
+def figure_lines(slug: str) -> list[str]:
+    """The `figure:` field of a real exercise, as the lines of its front matter."""
+    lines = (CONTENT / "exercises" / f"{slug}.md").read_text(encoding="utf-8").split("\n")
+    start = lines.index("figure:")
+    return lines[start : lines.index("---", start)]
+
 
 def _dosage(rng: random.Random, phases: list[str], load: str) -> list[str]:
     lines = ["dosage:"]
@@ -169,7 +190,6 @@ def exercise_file(
                     f"  - exercise: {target}",
                     f"    when: You {verb} once 3 x 10 per leg feels the same on both sides.",
                 ]
-    lines.append("---")
     steps = [
         f"Set up for the {movement.name} with your weight on the left foot.",
         f"Brace, then {movement.action}.",
@@ -177,6 +197,10 @@ def exercise_file(
         "Return to the start under control and reset before the next rep.",
         "Finish every rep on the weaker leg first, then match them on the stronger one.",
     ][: rng.randint(3, 5)]
+    for line in figure_lines(FIGURES[movement.name]):  # each pose shows a step it has
+        head, mark, number = line.partition("- step: ")
+        lines.append(f"{head}{mark}{min(int(number), len(steps))}" if mark else line)
+    lines.append("---")
     cues = rng.sample(CUES, rng.randint(3, 5))
     mistakes = rng.sample(MISTAKES, rng.randint(3, 4))
     lines += ["", "## How to do it", ""]

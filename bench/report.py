@@ -167,6 +167,27 @@ def large_bars(large: dict, soak: dict) -> list[dict]:
     return out
 
 
+def relevance_bars(relevance: list[dict]) -> list[dict]:
+    """Bar 9: the relevance test set in the first three results; success@1 beside it."""
+    out = []
+    for run in relevance:
+        missed = "; ".join(f"{m['query']!r} wanted {m['wanted']}" for m in run["misses"])
+        out.append(
+            _bar("9", f"search, {run['library']}: success@1", f"{run['at_1']:.2f}", "-", None)
+        )
+        out.append(
+            _bar(
+                "9",
+                f"search, {run['library']}: success@3",
+                f"{run['at_3']:.2f}",
+                "at least 0.9",
+                run["at_3"] >= 0.9,
+                missed,
+            )
+        )
+    return out
+
+
 def bars(results: dict) -> list[dict]:
     """Every bar of the run: figure, target, and met (True), missed (False) or not judged."""
     return [
@@ -175,6 +196,7 @@ def bars(results: dict) -> list[dict]:
         *load_bars(results["load"]),
         nginx_bar(results["nginx"]),
         *large_bars(results.get("large") or results["load"], results["soak"]),
+        *relevance_bars(results.get("relevance", [])),
     ]
 
 

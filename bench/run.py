@@ -1,4 +1,5 @@
-"""The benchmark (not a test): the code, index builds, load under wrk, the nginx cache, a soak.
+"""The benchmark (not a test): the code, index builds, search relevance, load under wrk, the
+nginx cache, a soak.
 
     python -m bench.run            # 1,000 and 10,000 exercises, 8 s runs, 3 rounds, 20 s soak
     python -m bench.run --quick    # 1,000 only, 2 s runs, 1 round, 5 s soak
@@ -34,6 +35,9 @@ from bench import code_bars, generate, report, wrk
 from bench.report import FRAGMENT, LIST, NOT_MODIFIED, PAGE, RX
 from deploy import cluster
 from deploy.cluster import LOOPBACK, ROOT, Supervisor, fetch, free_port, node_env
+from exercise_library import create_app
+from exercise_library.content.build import build_index_for
+from tests.relevance import QUERIES, score
 
 RESULTS = Path(__file__).with_name("results")
 README = Path(__file__).with_name("README.md")
@@ -99,6 +103,35 @@ def measure_builds(size: int, work: Path) -> tuple[dict, Path, Path]:
     check_result = {"returncode": check.returncode, "seconds": round(checked, 2), "output": output}
     result = {"exercises": size, "generate_seconds": round(generated, 2), "check": check_result}
     return {**result, "builds_seconds": seconds, "build": build}, corpus, index
+
+
+# -- search relevance --------------------------------------------------------------------------
+
+
+def measure_relevance(corpora: dict[int, tuple[Path, Path]], work: Path) -> list[dict]:
+    """success@1 and success@3 of the relevance test set (tests/relevance.py) against the
+    real library and against every generated corpus, with the queries each one missed."""
+    real = work / "relevance" / "index.sqlite3"
+    build_index_for(ROOT / "content", real)
+    libraries = [("the real library", ROOT / "content", real)]
+    libraries += [(f"{size:,} exercises", *corpora[size]) for size in sorted(corpora)]
+    out = []
+    for name, content, index in libraries:
+        app = create_app({"INDEX_PATH": index, "CONTENT_DIR": content})
+        with app.test_request_context("/"):
+            found = score()
+        misses = [{"query": q, "wanted": wanted, "top": top} for q, wanted, top in found.misses]
+        out.append(
+            {
+                "library": name,
+                "queries": len(QUERIES),
+                "at_1": found.at_1,
+                "at_3": found.at_3,
+                "misses": misses,
+            }
+        )
+        print(f"  {name}: success@1 {found.at_1:.2f}, success@3 {found.at_3:.2f}")
+    return out
 
 
 # -- load bars ---------------------------------------------------------------------------------
@@ -468,6 +501,8 @@ def main(argv: list[str] | None = None) -> int:
             measured, corpus, index = measure_builds(size, work)
             results["builds"].append(measured)
             corpora[size] = (corpus, index)
+        print("search relevance")
+        results["relevance"] = measure_relevance(corpora, work)
         load_size = LOAD_SIZE if LOAD_SIZE in corpora else args.sizes[0]
         corpus, index = corpora[load_size]
         print(f"load at {load_size} exercises")

@@ -70,3 +70,32 @@ def test_robots_points_at_the_sitemap(client):
     assert "Sitemap: http://localhost/sitemap.xml" in text
     assert "Disallow: /api/" in text and "Disallow: /session" in text
     assert "Disallow: /*?" not in text
+
+
+CC_BY = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def test_api_detail_links_the_figure_under_the_licence_of_the_text(client):
+    body = client.get("/api/exercises/hinge-basic").get_json()
+    assert body["license"] == CC_BY
+    assert body["figure"] == {
+        "url": "http://localhost/exercises/hinge-basic/figure.svg",
+        "license": CC_BY,
+    }
+
+
+def test_the_figure_is_an_svg_file_with_its_licence(client):
+    response = client.get("/exercises/hinge-basic/figure.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert response.headers["Link"] == f'<{CC_BY["url"]}>; rel="license"'
+    root = ET.fromstring(response.data)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.find("{http://www.w3.org/2000/svg}title").text == "Hinge basic, in 2 poses"
+    assert "ETag" in response.headers
+
+
+def test_the_figure_of_a_former_slug_redirects_and_an_unknown_one_is_404(client):
+    response = client.get("/exercises/old-hinge/figure.svg")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/exercises/hinge-basic/figure.svg"
+    assert client.get("/exercises/nope/figure.svg").status_code == 404

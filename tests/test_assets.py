@@ -65,3 +65,24 @@ def test_a_changed_file_gets_a_new_name(tmp_path):
     assert (tmp_path / "out" / (second + ".br")).exists() and (
         tmp_path / "out" / (second + ".gz")
     ).exists()
+
+
+def test_every_real_exercise_page_with_its_figure_weighs_under_50_kb(tmp_path):
+    from exercise_library import ROOT, create_app
+    from exercise_library.content.build import build_index_for
+
+    content, index = ROOT / "content", tmp_path / "index.sqlite3"
+    build_index_for(content, index)
+    client = create_app(
+        {"TESTING": True, "CONTENT_DIR": content, "INDEX_PATH": index}
+    ).test_client()
+    sizes, weights = {}, {}
+    for path in content.glob("exercises/*.md"):
+        response = client.get(f"/exercises/{path.stem}?rx=3x8&tempo=3-1-1&note=Weaker+leg+first")
+        for url in set(_assets(soup(response))) - set(sizes):
+            with client.get(url, headers={"Accept-Encoding": "br"}) as asset:
+                sizes[url] = len(asset.data)
+        page = set(_assets(soup(response)))
+        weights[path.stem] = len(gzip.compress(response.data, 5)) + sum(sizes[u] for u in page)
+    heaviest = max(weights, key=weights.get)
+    assert weights[heaviest] < 50_000, (heaviest, weights[heaviest])

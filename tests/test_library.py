@@ -18,24 +18,24 @@ CASE_PROBLEMS = {
     "Bad_Name": (1, "rename it to 'bad-name.md'"),
     "alias-collides": (10, "alias 'box-step' is also the slug of exercises/box-step.md"),
     "byte-order-mark": (1, "byte-order mark"),
-    "cues-not-a-list": (32, "'## Cues' must be a bullet list"),
+    "cues-not-a-list": (33, "'## Cues' must be a bullet list"),
     "dangling-link": (20, "unknown exercise 'loaded-hinj': did you mean 'loaded-hinge'?"),
     "dosage-for-unlisted-phase": (15, "a dosage for 'intermediate', which is not in phases"),
-    "duplicate-cue": (36, "two cues share the anchor '#cue-grip-the-floor-with-the-whole-foot'"),
-    "empty-section": (48, "section '## Safety' is empty"),
+    "duplicate-cue": (37, "two cues share the anchor '#cue-grip-the-floor-with-the-whole-foot'"),
+    "empty-section": (49, "section '## Safety' is empty"),
     "former-slug-link": (23, "'old-hinge' is a former slug: link 'hinge-basic' instead"),
     "front-matter-not-a-mapping": (2, "expected a mapping of fields, got a list"),
-    "h1-in-body": (27, "a '# ' heading in the body"),
-    "iframe": (46, "raw HTML is not allowed ('<iframe"),
-    "javascript-link": (46, "a link to 'javascript:alert(1)' is not allowed: link to an http"),
-    "missing-section": (46, "missing section '## Safety'"),
+    "h1-in-body": (28, "a '# ' heading in the body"),
+    "iframe": (47, "raw HTML is not allowed ('<iframe"),
+    "javascript-link": (47, "a link to 'javascript:alert(1)' is not allowed: link to an http"),
+    "missing-section": (47, "missing section '## Safety'"),
     "missing-title": (3, "missing required field 'title'"),
-    "mistake-without-fix": (41, "mistake 'Knee caves in.' has no fix: add 'Fix: '"),
+    "mistake-without-fix": (42, "mistake 'Knee caves in.' has no fix: add 'Fix: '"),
     "muscle-both-roles": (9, "muscle 'glute-max' is both primary and secondary"),
     "no-front-matter": (1, "must start with a line '---'"),
     "not-utf8": (46, "not UTF-8"),
-    "onclick-attribute": (46, 'raw HTML is not allowed (\'<a href="/" onclick'),
-    "raw-script": (46, "raw HTML is not allowed ('<script>"),
+    "onclick-attribute": (47, 'raw HTML is not allowed (\'<a href="/" onclick'),
+    "raw-script": (47, "raw HTML is not allowed ('<script>"),
     "reps-and-seconds": (12, "exactly one of 'reps' or 'seconds'"),
     "self-link": (20, "'self-link' lists itself in progressions"),
     "sets-wrong-type": (13, "'sets' must be a whole number, got 'three'"),
@@ -49,7 +49,7 @@ CASE_PROBLEMS = {
         2,
         "got true (YAML reads yes/no/on/off/true/false as true): put the value in quotes",
     ),
-    "too-few-cues": (50, "only 2 cues under '## Cues': write at least 3"),
+    "too-few-cues": (51, "only 2 cues under '## Cues': write at least 3"),
     "unclosed-front-matter": (1, "the front matter is never closed"),
     "unknown-equipment": (6, "unknown equipment 'dumbell': did you mean 'dumbbell'?"),
     "unknown-field": (3, "unknown field 'sumary': did you mean 'summary'?"),
@@ -64,10 +64,22 @@ CASE_PROBLEMS = {
     "huge-range": (18, "got '1-99999'"),
     "when-raw-html": (22, "raw HTML is not allowed ('<img src=x onerror"),
     "when-javascript": (22, "a link to 'javascript:alert(1)' is not allowed"),
-    "javascript-reference-link": (53, "a 'javascript:' link is not allowed"),
-    "javascript-entity-link": (51, "a link to 'javascript:alert(1)' is not allowed"),
-    "javascript-tab-link": (51, "a 'javascript:' link is not allowed"),
-    "javascript-angle-link": (51, "a 'javascript:' link is not allowed"),
+    "javascript-reference-link": (54, "a 'javascript:' link is not allowed"),
+    "javascript-entity-link": (52, "a link to 'javascript:alert(1)' is not allowed"),
+    "javascript-tab-link": (52, "a 'javascript:' link is not allowed"),
+    "javascript-angle-link": (52, "a 'javascript:' link is not allowed"),
+    "figure-missing": (2, "missing required field 'figure'"),
+    "figure-unknown-view": (26, "'view': Input should be 'side' or 'front'"),
+    "figure-unknown-joint": (31, "unknown joint 'hipp': did you mean 'hip'?"),
+    "figure-angle-out-of-range": (36, "the left hip is at 170 degrees, more than a hip moves"),
+    "figure-knee-backwards": (31, "the left knee bends backwards (-20)"),
+    "figure-foot-floats": (34, "the right foot is planted but floats 57 cm above the floor"),
+    "figure-air-while-planted": (35, "'air' lifts the figure off the floor, so no foot is planted"),
+    "figure-unknown-prop": (29, "unknown prop 'dumbell': did you mean 'dumbbell'?"),
+    "figure-prop-not-placed": (29, "a box stands on the floor: place it with x"),
+    "figure-one-pose": (28, "a figure shows two to four poses, this one has 1"),
+    "figure-step-not-in-body": (33, "pose 2 shows step 5, but '## How to do it' has 2 steps"),
+    "figure-too-big": (31, "the poses take 324 x 215 cm, more than the 300 x 270"),
 }
 
 
@@ -154,6 +166,37 @@ def test_a_broken_taxonomy_names_its_line(library_copy: Path):
     )
     _, problems = load_library(library_copy)
     assert _reported(problems, "taxonomy.yml", 14, "'description'"), problems
+
+
+def _with_synonyms(library: Path, lines: str) -> None:
+    taxonomy = library / "taxonomy.yml"
+    text = taxonomy.read_text()
+    taxonomy.write_text(text[: text.index("synonyms:")] + "synonyms:\n" + lines)
+
+
+def test_a_synonym_that_finds_nothing_names_its_line(library_copy: Path):
+    _with_synonyms(
+        library_copy,
+        "  - {words: bum, finds: [glute max]}\n  - {words: quads, finds:\n      [quadriceps, quadzilla]}\n",
+    )
+    _, problems = load_library(library_copy)
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            25,
+            "the synonym 'quads' finds 'quadzilla', which no exercise says: use words from an"
+            " exercise, or drop it",
+        )
+    ]
+
+
+def test_the_same_synonym_twice_is_reported(library_copy: Path):
+    _with_synonyms(
+        library_copy, "  - {words: bum, finds: [glute max]}\n  - {words: Bum, finds: [core]}\n"
+    )
+    _, problems = load_library(library_copy)
+    assert [(p.line, p.message) for p in problems] == [
+        (24, "the synonym 'Bum' is given twice: keep one of them")
+    ]
 
 
 def test_a_broken_link_in_a_guide_is_reported(library_copy: Path):

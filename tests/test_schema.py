@@ -26,6 +26,7 @@ dosage:
   beginner:
     sets: 3
     reps: 10
+figure: {view: side, leg: left, poses: [{step: 1, planted: left}, {step: 2, planted: left}]}
 """
 
 

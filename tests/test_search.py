@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from hypothesis import given
@@ -16,7 +14,7 @@ from exercise_library.content.build import build_index_for as build_index
 from exercise_library.db import db
 from exercise_library.http import query_pairs
 from exercise_library.models import Exercise
-from exercise_library.search import Filters, fts_query
+from exercise_library.search import Filters, Query, nearest_word
 
 KNOWN = {"phase": ["beginner", "intermediate", "advanced"], "equipment": ["none", "dumbbell"]}
 
@@ -68,9 +66,39 @@ def test_unknown_sort_falls_back_to_the_default():
     assert Filters.from_args(MultiDict([("sort", "relevance")]), KNOWN).sort == "level"
 
 
-def test_fts_query_quotes_every_word():
-    assert fts_query('hip" OR title:x NEAR(') == '"hip" "or" "title" "x" "near"*'
-    assert fts_query('"" ) ( *') is None
+def test_every_word_is_quoted_so_nothing_is_read_as_fts_syntax():
+    query = Query.parse('hip" OR title:x NEAR(', {})
+    assert query.expression() == '"hip" AND "or" AND "title" AND "x" AND "near"'
+    assert Query.parse('"" ) ( *', {}) is None
+
+
+def test_a_word_finds_its_irregular_plural():
+    assert Query.parse("calf", {}).expression() == '("calf" OR "calves")'
+    assert Query.parse("feet", {}).expression() == '("feet" OR "foot")'
+
+
+def test_the_longest_synonym_is_read_first():
+    synonyms = {("sl",): (("single", "leg"),), ("sl", "rdl"): (("single", "leg", "rdl"),)}
+    query = Query.parse("SL RDL hold", synonyms)
+    assert query.expression() == '("sl rdl" OR "single leg rdl") AND "hold"'
+
+
+def test_only_a_plain_last_word_of_three_letters_can_be_a_prefix():
+    assert Query.parse("hin", {}).as_prefix().expression() == '"hin"*'
+    assert not Query.parse("hi", {}).can_be_prefix
+    assert not Query.parse("bum", {("bum",): (("glute", "max"),)}).can_be_prefix
+
+
+def test_a_clear_correction_is_the_only_word_that_near():
+    vocabulary = {"bulgarian": 12, "squat": 40, "split": 20}
+    assert nearest_word("bulgarain", vocabulary) == ("bulgarian", True)
+    assert nearest_word("sqaut", vocabulary) == ("squat", True)
+    assert nearest_word("xylophone", vocabulary) == (None, False)
+
+
+def test_two_words_equally_near_and_equally_used_are_not_clear():
+    assert nearest_word("hop", {"hip": 10, "hops": 9}) == ("hip", False)
+    assert nearest_word("hop", {"hip": 30, "hops": 9}) == ("hip", True)
 
 
 def _search(app, **args):
@@ -85,12 +113,14 @@ def _search(app, **args):
 
 
 def test_no_filter_lists_everything_easiest_first(app):
+    # By first phase, then by the steps of its ladders below it in that phase (box-step and
+    # hinge-basic both regress to balance-hold), then by title.
     slugs, counts = _search(app)
     assert slugs == [
         "balance-hold",
+        "split-squat-basic",
         "box-step",
         "hinge-basic",
-        "split-squat-basic",
         "loaded-hinge",
         "rear-foot-squat",
     ]
@@ -139,32 +169,85 @@ def test_a_filtered_search_keeps_the_ranking_of_the_whole_search(app):
     assert slugs
 
 
-def _write_twin(library: Path, slug: str, title: str, phase: str) -> None:
-    """A published exercise that scores exactly like its twin for the word 'twin': titles
-    of the same length, everything else the same."""
+def _write_variant(library: Path, slug: str, title: str, phase: str, extra: str = "") -> None:
+    """A published copy of balance-hold under another title and phase, with *extra* in its
+    Safety section."""
     text = (library / "exercises" / "balance-hold.md").read_text()
     text = text.replace("title: Balance hold", f"title: {title}")
     text = text.replace("phases: [beginner]", f"phases: [{phase}]")
     text = text.replace("  beginner:\n", f"  {phase}:\n")
+    text = text.replace("## Safety\n", f"## Safety\n\n{extra}\n")
     (library / "exercises" / f"{slug}.md").write_text(text)
     with (library / "published.txt").open("a") as record:
         record.write(f"{slug}\n")
 
 
-def test_equal_scores_come_easiest_first(library_copy, tmp_path):
-    _write_twin(library_copy, "twin-alpha", "Twin hold alpha", "advanced")
-    _write_twin(library_copy, "twin-bravo", "Twin hold bravo", "beginner")
-    index = build_index(library_copy, tmp_path / "index.sqlite3").path
-    with closing(sqlite3.connect(index)) as connection:
-        ids = dict(connection.execute("SELECT slug, id FROM exercise"))
-        scores = dict(
-            connection.execute(
-                "SELECT rowid, bm25(exercise_fts) FROM exercise_fts WHERE exercise_fts MATCH 'twin'"
-            )
-        )
-    assert scores[ids["twin-alpha"]] == scores[ids["twin-bravo"]]  # alpha first by slug
-    app = create_app({"TESTING": True, "INDEX_PATH": index})
+def _app_for(library: Path, tmp_path: Path):
+    index = build_index(library, tmp_path / "index.sqlite3").path
+    return create_app({"TESTING": True, "INDEX_PATH": index, "CONTENT_DIR": library})
 
-    slugs, _ = _search(app, q="twin")
 
+def test_equal_matches_come_easiest_first(library_copy, tmp_path):
+    _write_variant(library_copy, "twin-alpha", "Twin hold alpha", "advanced")
+    _write_variant(library_copy, "twin-bravo", "Twin hold bravo", "beginner")
+    slugs, _ = _search(_app_for(library_copy, tmp_path), q="twin")
     assert slugs == ["twin-bravo", "twin-alpha"]
+
+
+def test_a_title_match_ranks_above_a_match_in_the_text(library_copy, tmp_path):
+    _write_variant(library_copy, "early-mention", "Early hold", "beginner", "Then try a lunge.")
+    _write_variant(library_copy, "the-lunge", "Lunge hold", "advanced")
+    slugs, _ = _search(_app_for(library_copy, tmp_path), q="lunge")
+    # Between them, the squats of the family "Squat and lunge": a match in their tags.
+    assert slugs == ["the-lunge", "split-squat-basic", "rear-foot-squat", "early-mention"]
+
+
+def test_words_written_together_rank_above_scattered_words(library_copy, tmp_path):
+    _write_variant(library_copy, "scattered", "Knee hold", "beginner", "Keep the drive low.")
+    _write_variant(library_copy, "together", "Knee drive hold", "advanced")
+    slugs, _ = _search(_app_for(library_copy, tmp_path), q="knee drive")
+    assert slugs.index("together") < slugs.index("scattered")
+
+
+def test_a_short_word_is_not_read_as_the_start_of_longer_ones(library_copy, tmp_path):
+    _write_variant(library_copy, "above", "Above hold", "beginner", "Hold the knee above the toe.")
+    _write_variant(library_copy, "abs-hold", "Abs hold", "beginner")
+    slugs, _ = _search(_app_for(library_copy, tmp_path), q="abs")
+    assert slugs == ["abs-hold"]
+
+
+def test_a_misspelt_word_is_searched_as_the_word_it_clearly_means(app):
+    with app.test_request_context("/"):
+        terms = search.known_terms()
+        result = search.search(search.parse_filters(MultiDict({"q": "hinje"}), terms), terms)
+        assert result.spelling == search.Spelling(("hinje",), "hinge", applied=True)
+        assert result.total == 2
+
+
+def test_a_synonym_finds_what_the_library_calls_it(app):
+    slugs, _ = _search(app, q="bum")
+    assert set(slugs) == {
+        "box-step",
+        "hinge-basic",
+        "loaded-hinge",
+        "rear-foot-squat",
+        "split-squat-basic",
+    }  # every exercise that works the glute max
+
+
+def test_found_words_are_marked_and_the_rest_escaped(library_copy, tmp_path):
+    _write_variant(library_copy, "odd-title", "Odd <b>hold</b> & balance", "beginner")
+    with _app_for(library_copy, tmp_path).test_request_context("/"):
+        terms = search.known_terms()
+        result = search.search(search.parse_filters(MultiDict({"q": "odd"}), terms), terms)
+        (card,) = result.cards
+    assert str(card.title) == "<mark>Odd</mark> &lt;b&gt;hold&lt;/b&gt; &amp; balance"
+
+
+def test_a_match_outside_the_title_is_quoted_from_where_it_was_found(app):
+    with app.test_request_context("/"):
+        terms = search.known_terms()
+        result = search.search(search.parse_filters(MultiDict({"q": "looking down"}), terms), terms)
+        card = result.cards[0]
+    assert card.found_in == "Common mistake"
+    assert "<mark>Looking</mark> <mark>down</mark>" in str(card.found)

@@ -114,11 +114,51 @@ def test_chip_removes_one_value_and_keeps_the_rest(client):
     assert chip["data-hx-get"] == chip["href"]
 
 
-def test_no_results_says_so_and_offers_to_clear(client):
-    page = soup(client.get("/exercises?phase=advanced&equipment=box"))
-    empty = page.select_one(".empty")
-    assert "No exercises match" in empty.get_text()
-    assert empty.find("a", href="/exercises") is not None
+def _ways_out(client, query: str) -> tuple[str, dict[str, str]]:
+    """The empty list's text and its links (text: address)."""
+    empty = soup(client.get(f"/exercises?{query}")).select_one(".empty")
+    links = {" ".join(a.get_text().split()): a["href"] for a in empty.find_all("a")}
+    return " ".join(empty.get_text().split()), links
+
+
+def test_filters_that_exclude_everything_can_each_be_dropped(client):
+    text, links = _ways_out(client, "phase=advanced&equipment=box")
+    assert "No exercise has all of these filters." in text
+    assert links == {
+        "Phase: Advanced": "/exercises?equipment=box",
+        "Equipment: Box or step": "/exercises?phase=advanced",
+        "Browse all exercises": "/exercises",
+    }
+
+
+def test_a_word_found_nowhere_is_named_without_blaming_filters(client):
+    text, links = _ways_out(client, "q=zzyzx")
+    assert "No exercise has the word “zzyzx”." in text
+    assert "filter" not in text.lower()
+    assert set(links) == {"Clear the search", "Browse all exercises"}
+
+
+def test_an_unclear_misspelling_is_offered_not_searched(client):
+    # "jount" is one letter from both "joint" and "count", each in as many exercises.
+    text, links = _ways_out(client, "q=jount")
+    assert "No exercise has the word “jount”. Did you mean count?" in text
+    assert links["count"] == "/exercises?q=count"
+
+
+def test_a_clear_misspelling_is_searched_and_said_so(client):
+    page = soup(client.get("/exercises?q=hinje"))
+    assert " ".join(page.select_one(".search-note").get_text().split()) == (
+        "No exercise has the word “hinje”, so these are the results for “hinge”."
+    )
+    assert len(page.select("#results-list .card")) == 2
+
+
+def test_words_that_the_filters_exclude_offer_the_search_without_them(client):
+    text, links = _ways_out(client, "phase=beginner&q=rfess")
+    assert "“rfess” finds 1 exercise in the whole library, but none with these filters" in text
+    assert links["search without the filters"] == "/exercises?q=rfess"
+    assert links["Clear the search"] == "/exercises?phase=beginner"
+    assert "Clear the search, keeping the filters." in text
 
 
 @pytest.mark.parametrize(
@@ -202,6 +242,22 @@ def test_unknown_pages_are_404_with_a_search_form(client, path):
     response = client.get(path)
     assert response.status_code == 404
     assert soup(response).find("form", attrs={"action": "/exercises"}) is not None
+
+
+def test_a_mistyped_exercise_address_offers_the_exercise_meant(client):
+    response = client.get("/exercises/hinge-basik")
+    page = soup(response)
+    assert response.status_code == 404
+    assert page.select_one(".search-note a")["href"] == "/exercises/hinge-basic"
+    assert page.find("input", id="notfound-q")["value"] == "hinge basic"
+
+
+def test_a_wrong_address_prefills_a_search_that_finds_something(client):
+    page = soup(client.get("/exercises/sqaut-split"))
+    assert page.select_one(".search-note") is None  # no exercise is that near
+    q = page.find("input", id="notfound-q")["value"]
+    assert q == "squat split"
+    assert soup(client.get(f"/exercises?q={q}")).select("#results-list .card")
 
 
 @pytest.mark.parametrize(
@@ -475,3 +531,15 @@ def test_an_unclean_address_is_redirected_however_often_its_clean_twin_was_asked
     response = client.get("/exercises?phase=beginner&equipment=")
     assert response.status_code == 302
     assert response.headers["Location"] == "/exercises?phase=beginner"
+
+
+def test_exercise_page_shows_its_figure_under_the_title(client):
+    page = soup(client.get("/exercises/hinge-basic"))
+    figure = page.select_one(".exercise-intro h1 + figure.exercise-figure svg.fig")
+    assert figure["role"] == "img" and figure["aria-labelledby"] == "fig-title fig-desc"
+    assert len(figure.select(".fig-frame")) == 2
+
+
+def test_every_page_states_the_licence_of_the_text_and_figures(client):
+    link = soup(client.get("/")).select_one("footer a[rel=license]")
+    assert link["href"] == "https://creativecommons.org/licenses/by/4.0/"

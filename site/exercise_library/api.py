@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
 
 from . import search
 from .db import db
@@ -17,6 +18,8 @@ from .slugs import is_slug
 from .views import current_slug
 
 bp = Blueprint("api", __name__)
+# The text and figures of every exercise, for anyone to share and adapt with credit.
+LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
 
 def _url(slug: str) -> str:
@@ -87,7 +90,23 @@ def exercise(slug: str):
         name: [_absolute(entry) for entry in value] if isinstance(value, list) else value
         for name, value in found.detail.items()
     }
-    return jsonify(**summary(found), **detail)
+    figure = absolute_url(url_for("api.figure", slug=found.slug))
+    return jsonify(
+        **summary(found), **detail, figure={"url": figure, "license": LICENSE}, license=LICENSE
+    )
+
+
+@bp.get("/exercises/<slug>/figure.svg")
+def figure(slug: str):
+    """An exercise's figure as an SVG file, under the licence of its text."""
+    query = select(Exercise.figure_svg).where(Exercise.slug == slug)
+    found = db.session.scalar(query) if is_slug(slug) else None
+    if found is None:
+        if current := current_slug(slug):
+            return redirect(url_for("api.figure", slug=current), code=301)
+        raise NotFound()
+    link = f'<{LICENSE["url"]}>; rel="license"'
+    return Response(found, mimetype="image/svg+xml", headers={"Link": link})
 
 
 def _absolute(entry: object) -> object:

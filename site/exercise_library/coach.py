@@ -104,7 +104,7 @@ class SessionPlan:
         numbers = sorted(
             int(name[1:])
             for name in args
-            if name.startswith("e") and name[1:].isdigit() and 0 < int(name[1:]) <= 999
+            if name.startswith("e") and name[1:].isdecimal() and 0 < int(name[1:]) <= 999
         )
         items = []
         for number in numbers:
@@ -141,7 +141,7 @@ class SessionPlan:
         items = list(self.items)
         if verb == "add" and is_slug(argument) and len(items) < MAX_ITEMS:
             items.append(SessionItem(argument, Prescription()))
-        elif argument.isdigit() and 1 <= int(argument) <= len(items):
+        elif argument.isdecimal() and 1 <= int(argument) <= len(items):
             index = int(argument) - 1
             if verb == "remove":
                 del items[index]

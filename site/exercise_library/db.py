@@ -1,4 +1,4 @@
-"""The database handle. The site only ever reads the index, through a read-only, immutable URI,
+"""The database handle. The site only ever reads the index, through a read-only URI,
 and follows the file: when a new index is moved into place, the next request reads it."""
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ db = SQLAlchemy(model_class=Base)
 
 
 def file_uri(index_path: Path) -> str:
-    """A SQLite URI that can never write. `immutable=1` is safe because a new index replaces
-    the file (a new inode) instead of changing it, and it spares every query the locking."""
-    return f"file:{quote(str(Path(index_path).resolve()))}?mode=ro&immutable=1"
+    """A SQLite URI that can never write. Not `immutable=1`: a new index replaces the file (a
+    new inode), but someone may still change it in place, and then SQLite's shared lock is
+    what keeps a query from reading half a change (the lock costs nothing measurable)."""
+    return f"file:{quote(str(Path(index_path).resolve()))}?mode=ro"
 
 
 class IndexFile:
@@ -74,8 +75,11 @@ def read_version(index_path: Path) -> str | None:
 
 
 def index_version() -> str | None:
-    """The version of the index this app serves."""
-    return current_app.extensions["index_file"].version
+    """The version of the index this app serves (looked at now if no request has yet)."""
+    index = current_app.extensions["index_file"]
+    if index.version is None:
+        index.changed()
+    return index.version
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 
 from flask import Flask, Response, current_app, make_response, render_template, request, url_for
 from sqlalchemy.exc import DatabaseError
@@ -44,6 +45,8 @@ CACHED_TYPES = {
     "application/atom+xml",
     "application/xml",
     "text/plain",
+    "text/calendar",
+    "image/svg+xml",
 }
 
 
@@ -98,10 +101,11 @@ def _cacheable() -> bool:
     return request.method in ("GET", "HEAD") and request.endpoint not in UNCACHED_ENDPOINTS
 
 
-def render_error(code: int) -> tuple[str, int]:
-    """The error page for *code*, in the site's design."""
+def render_error(code: int, **context: object) -> tuple[str, int]:
+    """The error page for *code*, in the site's design (a 404 can offer what was meant:
+    `nearest`, an exercise's slug and title, and `prefill` for its search box)."""
     template = "errors/404.html" if code == 404 else "errors/error.html"
-    return render_template(template, code=code), code
+    return render_template(template, code=code, **context), code
 
 
 def init_app(app: Flask) -> None:
@@ -143,7 +147,9 @@ def init_app(app: Flask) -> None:
         response.content_type = "text/html; charset=utf-8"
         return response, code
 
+    # SQLAlchemy's error, and the driver's own from the queries that read ids straight from it.
     @app.errorhandler(DatabaseError)
+    @app.errorhandler(sqlite3.DatabaseError)
     def index_unavailable(error: Exception):
         log.error("index unavailable for %s: %s", request.path, error)
         body, code = render_error(503)

@@ -36,7 +36,7 @@ class Term(db.Model):
     def week_numbers(self) -> list[str]:
         """A phase's weeks one by one: "9-12+" is 9, 10, 11 and 12+."""
         first, _, last = (self.weeks or "").partition("-")
-        if not (first.isdigit() and last.rstrip("+").isdigit()):
+        if not (first.isdecimal() and last.rstrip("+").isdecimal()):
             return [self.weeks] if self.weeks else []
         numbers = [str(n) for n in range(int(first), int(last.rstrip("+")) + 1)]
         return [*numbers[:-1], numbers[-1] + "+" * last.endswith("+")] if numbers else []
@@ -50,10 +50,12 @@ class Exercise(db.Model):
     family_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
     level: Mapped[int]  # position of the easiest phase: sorts beginner work first
     updated: Mapped[str | None]  # ISO date of the last meaningful edit
-    card_html: Mapped[str]  # the exercise in a list
+    tags_html: Mapped[str]  # its phases, family, equipment and muscles, in a list and on its page
     intro_html: Mapped[str]  # its page's heading and tags
     article_html: Mapped[str]  # its page below it
     howto_json: Mapped[str]  # schema.org HowTo, for the page's head
+    figure_svg: Mapped[str]  # its poses (content/figure.py): on its page, and at figure.svg
+    still_svg: Mapped[str]  # its key pose, small, for its card in lists
     muscles: Mapped[dict[str, list]] = mapped_column(JSON)  # primary, secondary: (slug, label)
     # also_known_as, steps, cues, mistakes, dosage and ladder, as the API gives them
     detail: Mapped[dict] = mapped_column(JSON)
@@ -77,6 +79,30 @@ class ExerciseTerm(db.Model):
     term: Mapped[Term] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_exercise_term_term", "term_id", "exercise_id"),)
+
+
+class Name(db.Model):
+    """A name of an exercise (its title, or one it is also known as) as search reads it:
+    an exercise named exactly what was typed is the best match."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    words: Mapped[str] = mapped_column(index=True)  # lower case, single spaces
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+
+
+class Word(db.Model):
+    """A word of the library as written (not stemmed), and how many exercises use it: what a
+    misspelt search word is corrected to."""
+
+    word: Mapped[str] = mapped_column(primary_key=True)
+    exercises: Mapped[int]
+
+
+class Synonym(db.Model):
+    """Words searchers use that the library says otherwise (taxonomy.yml `synonyms`)."""
+
+    words: Mapped[str] = mapped_column(primary_key=True)  # as search reads them: lower case
+    finds: Mapped[list[str]] = mapped_column(JSON)
 
 
 class Alias(db.Model):

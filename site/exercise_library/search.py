@@ -1,24 +1,38 @@
 """The library query: filters from a URL, full-text search, facet counts, one page of results.
 
-One FTS5 query finds a page: the search words AND each chosen facet, whose values are
-tokens of the full-text index (`t12` for the term with id 12), so the ranking only ever
-ranks what passes the filters. Exercise ids are numbered easiest first when the index is
-built, so the library's default order is the order of ids. Facet counts are intersections
-of each term's exercises, kept per index (`taxonomy`). Search text is reduced to quoted
-words before it becomes an FTS5 query, so no input is ever read as FTS syntax, and it
-reaches SQL as a bound parameter."""
+A query is worked out on sets of exercise ids. The search words give one set (an FTS5
+query), each chosen facet another (its terms' exercises, kept per index in `taxonomy`);
+the results are their intersection and the facet counts the intersections with each term.
+A page is the results sorted in Python: by id for "easiest first" (ids are numbered easiest
+first when the index is built), by the title order kept per index for "A to Z", or by the
+relevance key of `_relevance`.
+
+Search text is read as words (`Query`): each quoted, so no input is ever read as FTS
+syntax, with its other forms (calf, calves) and the synonyms of taxonomy.yml as
+alternatives, and it reaches SQL as a bound parameter. The last word is also tried as the
+start of a word only when, as typed, the words find nothing (someone still typing); a word
+found nowhere is corrected to the nearest word of the library when that is clear, and
+otherwise offered as "Did you mean"."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import itertools
+import json
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from markupsafe import Markup
+from flask import url_for
+from markupsafe import Markup, escape
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 from .db import db, index_version
-from .models import Exercise, ExerciseTerm, Term
+from .models import Exercise, ExerciseTerm, Name, Synonym, Term, Word
 
 FACETS = ("phase", "equipment", "muscle")
 FACET_LABELS = {"phase": "Phase", "equipment": "Equipment", "muscle": "Target muscle"}
@@ -27,40 +41,101 @@ PAGE_SIZE = 30
 MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
-# The full-text columns and their bm25 weights: a hit in the title or a known name counts
-# most; the terms are there to filter by, not to rank.
-FTS_COLUMNS = ("title", "names", "summary", "cues", "mistakes", "body", "terms")
-FTS_WEIGHTS = (10.0, 8.0, 4.0, 2.0, 2.0, 1.0, 0.0)
-_RANKED = "bm25(exercise_fts, {})".format(", ".join(map(str, FTS_WEIGHTS)))
-PAGES = {
-    # The page of matches; the second column only orders them.
-    "relevance": f"SELECT rowid, {_RANKED} AS rank FROM exercise_fts WHERE exercise_fts MATCH :match ORDER BY rank, rowid",
-    "level": "SELECT rowid, 0 FROM exercise_fts WHERE exercise_fts MATCH :match ORDER BY rowid",
-    "title": "SELECT exercise.id, exercise.title FROM exercise WHERE exercise.id IN"
-    " (SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH :match) ORDER BY exercise.title, exercise.slug",
+# The full-text columns, filled by content/library.py `searched_text`.
+FTS_COLUMNS = ("title", "names", "summary", "labels", "why", "cues", "mistakes", "body")
+# Where all the searched words are found, best first (the relevance key); then anywhere.
+RANKED_PLACES = ("title", "names", "summary", "labels", "why", "cues mistakes")
+_MATCH = "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
+# Plurals the Porter stemmer does not join ("calves" stems to "calv"): either form finds both.
+IRREGULAR_FORMS = (("calf", "calves"), ("foot", "feet"), ("half", "halves"))
+_OTHER_FORMS = {a: b for pair in IRREGULAR_FORMS for a, b in (pair, pair[::-1])}
+# Words every exercise here implies: "single-leg" in a title does not make it less exactly
+# what was searched for.
+IMPLIED = {"single", "leg", "one", "legged"}
+# Where a match is quoted on a card when the title does not show it, most telling first.
+MATCH_PLACES = {
+    "names": "Also called",
+    "why": "Why it matters",
+    "cues": "Cue",
+    "mistakes": "Common mistake",
+    "body": "",
 }
-EVERY_PAGE = {
-    "level": "SELECT id, 0 FROM exercise ORDER BY id",
-    "title": "SELECT id, 0 FROM exercise ORDER BY title, slug",
-}
+MARK, END = "\x01", "\x02"  # never in content: checks refuse control characters
 
 
-def term_token(term_id: int) -> str:
-    """The full-text token that stands for a taxonomy term (an exercise's `terms` column)."""
-    return f"t{term_id}"
+def words(text: str) -> list[str]:
+    """*text* as search reads it: lower-case words, split at anything but letters and digits
+    (as the full-text index's tokenizer splits)."""
+    return re.findall(r"[^\W_]+", text.lower())
 
 
 def search_words(q: str) -> list[str]:
-    return re.findall(r"\w+", q.lower())[:MAX_QUERY_WORDS]
+    return words(q)[:MAX_QUERY_WORDS]
 
 
-def fts_query(q: str) -> str | None:
-    """Each word quoted, so FTS5 reads it as a plain term; the last one also as a prefix, so
-    results keep up while someone is still typing."""
-    words = search_words(q)
-    if not words:
-        return None
-    return " ".join(f'"{word}"' for word in words) + "*"
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Query:
+    """What search text asks of the full-text index: every group must match, and a group
+    matches by any one of its phrases (a word and its other forms, or a synonym and the
+    phrases it finds)."""
+
+    typed: Phrase
+    groups: tuple[tuple[Phrase, ...], ...]
+    plain_last: bool  # the last group is a word as typed, not a synonym
+    prefix: bool = False
+
+    @classmethod
+    def parse(cls, q: str, synonyms: Mapping[Phrase, tuple[Phrase, ...]]) -> Query | None:
+        typed = tuple(search_words(q))
+        if not typed:
+            return None
+        longest = max(map(len, synonyms), default=1)
+        groups: list[tuple[Phrase, ...]] = []
+        n = plain = 0
+        while n < len(typed):
+            for size in range(min(longest, len(typed) - n), 0, -1):
+                said = typed[n : n + size]
+                if said in synonyms:
+                    groups.append((said, *synonyms[said]))
+                    n, plain = n + size, False
+                    break
+            else:
+                word = typed[n]
+                other = _OTHER_FORMS.get(word)
+                groups.append(((word,), (other,)) if other else ((word,),))
+                n, plain = n + 1, True
+        return cls(typed, tuple(groups), plain_last=plain)
+
+    @property
+    def can_be_prefix(self) -> bool:
+        """Whether the last word could be the start of a longer one being typed."""
+        return self.plain_last and not self.prefix and len(self.typed[-1]) >= 3
+
+    def as_prefix(self) -> Query:
+        return Query(self.typed, self.groups, self.plain_last, prefix=True)
+
+    def expression(self, columns: str = "") -> str:
+        """The FTS5 query: each phrase quoted, the groups joined by AND; with *columns*, only
+        matches inside those columns."""
+        last = len(self.groups) - 1
+        found = " AND ".join(self._group(group, n == last) for n, group in enumerate(self.groups))
+        return f"{{{columns}}} : ({found})" if columns else found
+
+    def phrase(self) -> str | None:
+        """The typed words written together, for more than one word."""
+        if len(self.typed) < 2:
+            return None
+        return '"' + " ".join(self.typed) + '"' + ("*" if self.prefix else "")
+
+    def _group(self, group: tuple[Phrase, ...], last: bool) -> str:
+        quoted = [
+            '"' + " ".join(phrase) + '"' + ("*" if self.prefix and last and n == 0 else "")
+            for n, phrase in enumerate(group)
+        ]
+        return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
 
 
 @dataclass(frozen=True)
@@ -115,6 +190,13 @@ class Filters:
             args["page"] = str(page)
         return args
 
+    def searching(self, q: str, keep_filters: bool = True) -> dict:
+        """The arguments of a search for *q* instead, from page one, with or without the
+        filters."""
+        kept = self.selected if keep_filters else {}
+        sort = "relevance" if search_words(q) else "level"
+        return dataclasses.replace(self, selected=kept, q=q, sort=sort, page=1).to_args()
+
     def toggled(self, facet: str, slug: str) -> dict:
         """The arguments with *slug* added to or removed from *facet*, the rest kept."""
         values = set(self.selected.get(facet, ())) ^ {slug}
@@ -128,13 +210,38 @@ class FacetValue:
     selected: bool
 
 
+@dataclass(frozen=True)
+class Card:
+    """An exercise in a list: its heading and summary with the searched words marked, where
+    else the search found it when the title does not show it, and its tags."""
+
+    url: str
+    title: Markup
+    summary: Markup
+    tags: Markup
+    found: Markup | None = None
+    found_in: str = ""
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """What became of words found nowhere in the library: the search text with each one
+    corrected, and whether that was clear enough to search for instead."""
+
+    missing: tuple[str, ...]  # as typed
+    suggestion: str | None = None
+    applied: bool = False
+
+
 @dataclass
 class Result:
     filters: Filters
     total: int
     ids: list[int]  # this page's exercises, in order
-    cards: list[Markup]  # and their list cards, rendered when the index was built
     facets: dict[str, list[FacetValue]]
+    query: Query | None = None  # the words searched for, corrected if they were
+    spelling: Spelling | None = None  # when the words as typed found nothing
+    everywhere: int = 0  # with filters set and nothing found: what the words find alone
 
     @property
     def pages(self) -> int:
@@ -148,6 +255,16 @@ class Result:
     def has_next(self) -> bool:
         return self.filters.page < self.pages
 
+    @property
+    def chosen(self) -> list[tuple[str, Term]]:
+        """Each selected facet value, as (facet, term), in the order the facets show them."""
+        return [(f, v.term) for f, values in self.facets.items() for v in values if v.selected]
+
+    @functools.cached_property
+    def cards(self) -> list[Card]:
+        """This page's cards (read only by the pages that show them)."""
+        return cards(self.ids, self.query)
+
 
 def parse_filters(args: MultiDict, terms: dict[str, list[Term]]) -> Filters:
     return Filters.from_args(args, {kind: [t.slug for t in found] for kind, found in terms.items()})
@@ -155,10 +272,21 @@ def parse_filters(args: MultiDict, terms: dict[str, list[Term]]) -> Filters:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The terms by kind in taxonomy order, and each term's exercises by term id."""
+    """What every query of one index needs: the terms by kind in taxonomy order, each term's
+    exercises by term id, the exercise ids in title order with each title's length in words,
+    and the synonyms search knows."""
 
     terms: dict[str, list[Term]]
     members: dict[int, frozenset[int]]
+    by_title: list[int]
+    title_words: dict[int, int]
+    synonyms: dict[Phrase, tuple[Phrase, ...]]
+
+    @functools.cached_property
+    def vocabulary(self) -> dict[str, int]:
+        """Every word of the library and how many exercises use it, read the first time a
+        search finds nothing."""
+        return dict(db.session.execute(select(Word.word, Word.exercises)).all())
 
 
 _taxonomies: dict[str, Taxonomy] = {}
@@ -167,9 +295,8 @@ _taxonomies: dict[str, Taxonomy] = {}
 def taxonomy() -> Taxonomy:
     """The taxonomy of the index being served, read once per index and kept while it serves.
 
-    The one thing the site keeps in memory besides QR codes. Facet counts as SQL GROUP BYs
-    over each term's exercises cost up to 20 ms a list at 10,000 exercises; as intersections
-    of the sets kept here, under 1 ms (bench/README.md has the numbers)."""
+    The one thing the site keeps in memory besides QR codes: a few sets and lists of ids, so
+    that a page of any query is set arithmetic and one sort (bench/README.md has the numbers)."""
     version = index_version() or ""
     if version not in _taxonomies:
         terms: dict[str, list[Term]] = {}
@@ -181,8 +308,21 @@ def taxonomy() -> Taxonomy:
             text("SELECT term_id, exercise_id FROM exercise_term")
         ):
             members.setdefault(term_id, set()).add(exercise_id)
+        titles = db.session.execute(
+            select(Exercise.id, Exercise.title).order_by(Exercise.title, Exercise.slug)
+        ).all()
+        synonyms = {
+            tuple(said.split()): tuple(tuple(phrase.split()) for phrase in finds)
+            for said, finds in db.session.execute(select(Synonym.words, Synonym.finds))
+        }
         _taxonomies.clear()  # only the index being served is worth memory
-        _taxonomies[version] = Taxonomy(terms, {t: frozenset(ids) for t, ids in members.items()})
+        _taxonomies[version] = Taxonomy(
+            terms,
+            {t: frozenset(ids) for t, ids in members.items()},
+            [exercise_id for exercise_id, _ in titles],
+            {exercise_id: len(set(words(title)) - IMPLIED) for exercise_id, title in titles},
+            synonyms,
+        )
     return _taxonomies[version]
 
 
@@ -196,35 +336,106 @@ def _both(first: frozenset[int] | None, second: frozenset[int] | None) -> frozen
     return second if first is None else first if second is None else first & second
 
 
+def _matching(expression: str) -> frozenset[int]:
+    """Every exercise an FTS5 query matches, whatever the filters."""
+    # Thousands of ids at 10,000 exercises: read straight from the driver, as tuples.
+    driver = db.session.connection().connection.dbapi_connection
+    return frozenset(itertools.chain.from_iterable(driver.execute(_MATCH, (expression,))))
+
+
+def _found_anywhere(query: Query) -> bool:
+    driver = db.session.connection().connection.dbapi_connection
+    return driver.execute(f"{_MATCH} LIMIT 1", (query.expression(),)).fetchone() is not None
+
+
+def nearest_word(word: str, vocabulary: Mapping[str, int]) -> tuple[str | None, bool]:
+    """The library's word nearest to *word* (letters swapped, missing, extra or wrong: one
+    edit in a short word, two in a longer one), the most used of equals; and whether it
+    stands out, being the only one that near or used three times as often as the next."""
+    if len(word) < 3 or not word.isalpha():
+        return None, False
+    limit = 1 if len(word) <= 4 else 2
+    near = process.extract(
+        word, list(vocabulary), scorer=OSA.distance, score_cutoff=limit, limit=None
+    )
+    if not near:
+        return None, False
+    best = min(distance for _, distance, _ in near)
+    closest = sorted(
+        (choice for choice, distance, _ in near if distance == best),
+        key=lambda choice: (-vocabulary[choice], choice),
+    )
+    clear = len(closest) == 1 or vocabulary[closest[0]] >= 3 * vocabulary[closest[1]]
+    return closest[0], clear
+
+
+def _spelling(query: Query, known: Taxonomy) -> Spelling:
+    """The words of *query* found nowhere, and the search text with each corrected."""
+    missing = []
+    for word in dict.fromkeys(query.typed):
+        alone = Query.parse(word, known.synonyms)
+        if alone is not None and not _found_anywhere(alone):
+            missing.append(word)
+    if not missing:
+        return Spelling(())
+    corrected, clear = list(query.typed), True
+    for n, word in enumerate(query.typed):
+        if word in missing:
+            near, stands_out = nearest_word(word, known.vocabulary)
+            if near is None:
+                return Spelling(tuple(missing))
+            corrected[n], clear = near, clear and stands_out
+    return Spelling(tuple(missing), " ".join(corrected), applied=clear)
+
+
+def _words_found(
+    q: str, known: Taxonomy
+) -> tuple[Query | None, frozenset[int] | None, Spelling | None]:
+    """The query the words are searched as, what it matches, and what became of the words
+    if as typed they found nothing."""
+    query = Query.parse(q, known.synonyms)
+    if query is None:
+        return None, None, None
+    matched = _matching(query.expression())
+    if not matched and query.can_be_prefix:
+        query = query.as_prefix()
+        matched = _matching(query.expression())
+    if matched:
+        return query, matched, None
+    spelling = _spelling(query, known)
+    corrected = Query.parse(spelling.suggestion or "", known.synonyms)
+    if spelling.applied and corrected and (found := _matching(corrected.expression())):
+        return corrected, found, spelling
+    return query, matched, Spelling(spelling.missing, spelling.suggestion, applied=False)
+
+
+def corrected(q: str) -> str:
+    """*q* with each word found nowhere in the library replaced by its nearest word, where
+    there is one (what a "not found" page offers to search for)."""
+    known = taxonomy()
+    query = Query.parse(q, known.synonyms)
+    if query is None or _found_anywhere(query):
+        return q
+    return _spelling(query, known).suggestion or q
+
+
+def nearest_exercise(slug: str) -> tuple[str, str] | None:
+    """The exercise whose slug is clearly nearest to *slug* (a link with a typo in it): its
+    slug and title."""
+    titles = dict(db.session.execute(select(Exercise.slug, Exercise.title)).all())
+    found = process.extractOne(slug, list(titles), scorer=fuzz.ratio, score_cutoff=85)
+    return (found[0], titles[found[0]]) if found else None
+
+
 def search(filters: Filters, terms: dict[str, list[Term]]) -> Result:
     """One page of the exercises matching *filters*, their total, and for every facet value
     how many results choosing it would give with the other facets as they are."""
+    known = taxonomy()
     ids = {(t.kind, t.slug): t.id for found in terms.values() for t in found}
-    words = fts_query(filters.q)
-    chosen = [
-        "terms:(" + " OR ".join(term_token(ids[facet, slug]) for slug in slugs) + ")"
-        for facet, slugs in filters.selected.items()
-    ]
-    match = " AND ".join(([f"({words})"] if words else []) + chosen)
-    sort = filters.sort if words or filters.sort != "relevance" else "level"
-    page = PAGES[sort] if match else EVERY_PAGE[sort]
-    offset = (filters.page - 1) * PAGE_SIZE
-    found = db.session.execute(text(f"{page} LIMIT {PAGE_SIZE} OFFSET {offset}"), {"match": match})
-    page_ids = [row[0] for row in found]
-    cards = dict(
-        db.session.execute(
-            select(Exercise.id, Exercise.card_html).where(Exercise.id.in_(page_ids))
-        ).all()
-    )
-    # Counted from the sets of exercises: what the search words find, what each chosen
-    # facet admits (its values OR-ed); a facet's counts take every set but its own.
-    members = taxonomy().members
-    matched = None
-    if words:
-        # Thousands of ids at 10,000 exercises: read straight from the driver, as tuples.
-        driver = db.session.connection().connection.dbapi_connection
-        sql = "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
-        matched = frozenset(row[0] for row in driver.execute(sql, (words,)))
+    query, matched, spelling = _words_found(filters.q, known)
+    # What each chosen facet admits (its values OR-ed); a facet's counts take every set but
+    # its own, so they say what choosing a value would give.
+    members = known.members
     admitted = {}
     for facet, slugs in filters.selected.items():
         sets = [members.get(ids[facet, slug], frozenset()) for slug in slugs]
@@ -242,13 +453,112 @@ def search(filters: Filters, terms: dict[str, list[Term]]) -> Result:
             own = members.get(term.id, frozenset())
             count = len(own) if base is None else len(own & base)
             facets[facet].append(FacetValue(term, count, filters.is_active(facet, term.slug)))
-    every = sum(len(members.get(t.id, ())) for t in terms.get("family", []))  # one family each
-    total = every if results is None else len(results)
-    return Result(filters, total, page_ids, [Markup(cards[i]) for i in page_ids], facets)
+    total = len(known.by_title) if results is None else len(results)
+    offset = (filters.page - 1) * PAGE_SIZE
+    ordered = _ordered(results, filters.sort, query, known)
+    page_ids = list(itertools.islice(ordered, offset, offset + PAGE_SIZE))
+    everywhere = len(matched) if matched and not total else 0
+    return Result(filters, total, page_ids, facets, query, spelling, everywhere)
 
 
-def cards_with_term(term: Term) -> list[Markup]:
-    """The list cards of every exercise with *term*, easiest first."""
+def _ordered(
+    results: frozenset[int] | None, sort: str, query: Query | None, known: Taxonomy
+) -> Iterable[int]:
+    """*results* (None: every exercise) in the order *sort* names."""
+    if sort == "title":
+        return known.by_title if results is None else (i for i in known.by_title if i in results)
+    if results is None:
+        return range(1, len(known.by_title) + 1)  # ids run from 1, easiest first
+    if sort == "relevance" and query is not None:
+        return sorted(results, key=_relevance(query, known))
+    return sorted(results)
+
+
+def _relevance(query: Query, known: Taxonomy) -> Callable[[int], tuple]:
+    """The best match first: an exercise named exactly what was typed (its title or another
+    name); then by the first place that holds all the words (the title, another name, the
+    summary or tags, why it matters, a cue or mistake, then anywhere); in one place, the
+    words written together before the words scattered, and short titles before long ones
+    (the fewer other words, the closer a title names what was searched). Equals stay
+    easiest first."""
+    named = frozenset(
+        db.session.scalars(select(Name.exercise_id).where(Name.words == " ".join(query.typed)))
+    )
+    places = [_matching(query.expression(place)) for place in RANKED_PLACES]
+    together = _matching(phrase) if (phrase := query.phrase()) else frozenset()
+    in_title = places[0]
+
+    def key(exercise_id: int) -> tuple:
+        place = next((n for n, found in enumerate(places) if exercise_id in found), len(places))
+        return (
+            exercise_id not in named,
+            place,
+            exercise_id not in together,
+            known.title_words[exercise_id] if exercise_id in in_title else 0,
+            exercise_id,
+        )
+
+    return key
+
+
+def _marked(fts_text: str | None) -> Markup:
+    """FTS5 `highlight`/`snippet` output as HTML: the text escaped, the marks made <mark>."""
+    escaped = str(escape(fts_text or ""))
+    return Markup(escaped.replace(MARK, "<mark>").replace(END, "</mark>"))
+
+
+_MARKED = (
+    "SELECT rowid, highlight(exercise_fts, 0, :mark, :end), highlight(exercise_fts, 2, :mark, :end), "
+    + ", ".join(
+        f"snippet(exercise_fts, {FTS_COLUMNS.index(place)}, :mark, :end, '…', 14)"
+        for place in MATCH_PLACES
+    )
+    + " FROM exercise_fts WHERE exercise_fts MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))"
+)
+
+
+def cards(ids: list[int], query: Query | None = None) -> list[Card]:
+    """The cards of exercises *ids*, in that order; with *query*, its words marked."""
+    rows = db.session.execute(
+        select(
+            Exercise.id, Exercise.slug, Exercise.title, Exercise.summary, Exercise.tags_html
+        ).where(Exercise.id.in_(ids))
+    ).all()
+    marked = {}
+    if query is not None and ids:
+        found = db.session.execute(
+            text(_MARKED),
+            {"mark": MARK, "end": END, "match": query.expression(), "ids": json.dumps(ids)},
+        )
+        marked = {row[0]: row[1:] for row in found}
+    by_id = {}
+    for exercise_id, slug, title, summary, tags in rows:
+        url = url_for("pages.exercise_detail", slug=slug)
+        if exercise_id not in marked:
+            by_id[exercise_id] = Card(url, escape(title), escape(summary), Markup(tags))
+            continue
+        title_marked, summary_marked, *snippets = marked[exercise_id]
+        found_in, found = "", None
+        if MARK not in title_marked:
+            # The quote that marks the most, the most telling place of equals.
+            marks, place = max(
+                ((snippet or "").count(MARK), -n) for n, snippet in enumerate(snippets)
+            )
+            if marks:
+                found_in, found = list(MATCH_PLACES.values())[-place], _marked(snippets[-place])
+        by_id[exercise_id] = Card(
+            url, _marked(title_marked), _marked(summary_marked), Markup(tags), found, found_in
+        )
+    return [by_id[i] for i in ids]
+
+
+def cards_with_term(term: Term) -> list[Card]:
+    """The cards of every exercise with *term*, easiest first."""
     having = select(ExerciseTerm.exercise_id).where(ExerciseTerm.term_id == term.id)
-    query = select(Exercise.card_html).where(Exercise.id.in_(having)).order_by(Exercise.id)
-    return [Markup(html) for html in db.session.scalars(query)]
+    return cards(
+        list(
+            db.session.scalars(
+                select(Exercise.id).where(Exercise.id.in_(having)).order_by(Exercise.id)
+            )
+        )
+    )

@@ -16,6 +16,7 @@ from .http import (
     is_canonical,
     is_htmx_request,
     query_pairs,
+    render_error,
     render_page_or_fragment,
 )
 from .models import Alias, Assessment, Exercise, Guide, Meta, Program, Term
@@ -93,7 +94,14 @@ def exercise_detail(slug: str):
             if current
             else None
         )
-        return redirect(url, code=301) if url else abort(404)
+        if url:
+            return redirect(url, code=301)
+        typed = slug[:100]  # an address can be long; a name never is
+        return render_error(
+            404,
+            nearest=search.nearest_exercise(typed),
+            prefill=search.corrected(typed.replace("-", " ")),
+        )
     howto = {**json.loads(exercise.howto_json), "url": canonical_url()}
     return render_template(
         "exercises/detail.html", exercise=exercise, howto=howto,

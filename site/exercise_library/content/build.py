@@ -13,11 +13,12 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import signal
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,9 @@ from sqlalchemy import Connection, create_engine, event, insert
 
 from .. import create_app, models
 from ..db import db, read_version
-from ..search import FTS_COLUMNS, term_token
+from ..search import FTS_COLUMNS, words
 from ..views import term_url
+from . import figure
 from .frontmatter import Problem
 from .library import (
     PARALLEL_FROM,
@@ -44,10 +46,13 @@ from .library import (
 from .markdown import render_inline
 from .schema import TERM_KINDS, Dose
 
-INDEX_FORMAT = "6"
+INDEX_FORMAT = "7"
+# The words a misspelling may be corrected to: letters only, long enough to be mistyped.
+_WORD = re.compile(r"^[^\W\d_]{3,30}$")
 PACKAGE = Path(__file__).resolve().parents[1]
-# An exercise's card, intro and article, and its ladder's (target, criterion HTML), rendered.
-Pages = tuple[str, str, str, list[tuple[str, str]]]
+# An exercise's tags, intro and article, its ladder's (target, criterion HTML), rendered, and
+# the words of it a misspelling may be corrected to.
+Pages = tuple[str, str, str, list[tuple[str, str]], set[str], str, str]
 
 
 class ContentError(Exception):
@@ -197,6 +202,7 @@ def _write(library: Library, version: str, path: Path) -> None:
                 rows.pages(library.exercises[slug], rendered)
                 if number % 500 == 0:  # written while the next pages are rendered
                     _insert(connection, rows.all())
+        rows.words()
         _insert(connection, rows.all())
     engine.dispose()
 
@@ -248,18 +254,23 @@ def _render(slugs: list[str]) -> list[Pages]:
         for slug in slugs:
             meta = library.exercises[slug].meta
             ladder = [(s.exercise, render_inline(s.when)) for s in meta.regressions]
+            drawn = figure.drawings(meta.figure, meta.title, library.exercises[slug].body.steps)
             context = shared | {
                 "exercise": library.exercises[slug],
                 "tags": tags(meta, shared["terms"], shared["urls"]),  # in the card and the page
                 "dosage": [(phase, meta.dosage[phase]) for phase in phases if phase in meta.dosage],
                 "regressions": ladder,
                 "progressions": [(s.exercise, render_inline(s.when)) for s in meta.progressions],
+                "figure": drawn[0],
             }
-            card, intro, article = (
+            intro, article = (
                 render_template(f"exercises/_{name}.html", **context)
-                for name in ("card", "intro", "article")
+                for name in ("intro", "article")
             )
-            pages.append((card, intro, article, ladder + context["progressions"]))
+            searched = " ".join(library.searched_text(library.exercises[slug]).values())
+            vocabulary = {word for word in words(searched) if _WORD.match(word)}
+            steps = ladder + context["progressions"]
+            pages.append((str(context["tags"]), intro, article, steps, vocabulary, *drawn))
     return pages
 
 
@@ -279,15 +290,18 @@ class _Rows:
         # default order is then the order of ids, in SQL and in the full-text index alike.
         phases = list(self.terms["phase"])
 
+        steps = library.easier_steps()
+
         def easiest_first(slug: str) -> tuple:
             meta = library.exercises[slug].meta
-            return min(phases.index(p) for p in meta.phases), meta.title, slug
+            return min(phases.index(p) for p in meta.phases), steps[slug], meta.title, slug
 
         self.ids = {
             slug: n for n, slug in enumerate(sorted(library.exercises, key=easiest_first), 1)
         }
         self.tables: dict[type, list[dict]] = defaultdict(list)
         self.search: list[tuple] = []
+        self.vocabulary: Counter[str] = Counter()  # word -> exercises using it
         self._library_rows()
 
     def add(self, model: type, **values: Any) -> int:
@@ -316,6 +330,10 @@ class _Rows:
         for slug in sorted(self.library.exercises):
             self._exercise(self.library.exercises[slug])
         self._programs()
+        assert self.library.taxonomy is not None
+        for synonym in self.library.taxonomy.synonyms:
+            finds = [" ".join(words(phrase)) for phrase in synonym.finds]
+            self.add(models.Synonym, words=" ".join(words(synonym.words)), finds=finds)
         for n, guide in enumerate(self.library.guides.values()):
             self.add(
                 models.Guide, slug=guide.slug, title=guide.meta.title, position=n,
@@ -329,7 +347,7 @@ class _Rows:
             )  # fmt: skip
 
     def _exercise(self, exercise: Exercise) -> None:
-        meta, body, exercise_id = exercise.meta, exercise.body, self.ids[exercise.slug]
+        meta, exercise_id = exercise.meta, self.ids[exercise.slug]
         links = [("family", meta.family, None)] + [("phase", slug, None) for slug in meta.phases]
         links += [("equipment", slug, None) for slug in meta.equipment]
         links += [("muscle", slug, "primary") for slug in meta.muscles.primary]
@@ -339,17 +357,21 @@ class _Rows:
             self.add(models.ExerciseTerm, exercise_id=exercise_id, term_id=term_id, role=role, position=n)  # fmt: skip
         for alias in meta.aliases:
             self.add(models.Alias, exercise_id=exercise_id, slug=alias)
-        cues, mistakes = (" ".join(x.text for x in xs) for xs in (body.cues, body.mistakes))
-        names = " ".join(meta.also_known_as)
-        tokens = " ".join(term_token(self.term_ids[kind, slug]) for kind, slug, _ in links)
-        self.search.append(
-            (exercise_id, meta.title, names, meta.summary, cues, mistakes, body.text, tokens)
-        )
+        for name in dict.fromkeys(" ".join(words(n)) for n in [meta.title, *meta.also_known_as]):
+            self.add(models.Name, words=name, exercise_id=exercise_id)
+        searched = self.library.searched_text(exercise)
+        self.search.append((exercise_id, *searched.values()))
+
+    def words(self) -> None:
+        """The vocabulary, once every exercise's pages are in."""
+        for word, count in sorted(self.vocabulary.items()):
+            self.add(models.Word, word=word, exercises=count)
 
     def pages(self, exercise: Exercise, rendered: Pages) -> None:
         """The exercise's own row, with its pages."""
         meta, body, exercise_id = exercise.meta, exercise.body, self.ids[exercise.slug]
-        card, intro, article, ladder = rendered
+        tags, intro, article, ladder, vocabulary, figure_svg, still_svg = rendered
+        self.vocabulary.update(vocabulary)
         howto = {
             "@context": "https://schema.org", "@type": "HowTo", "name": meta.title,
             "description": meta.summary, "alternateName": meta.also_known_as,
@@ -361,7 +383,8 @@ class _Rows:
             summary=meta.summary, family_id=self.term_ids["family", meta.family],
             level=min(list(self.terms["phase"]).index(p) for p in meta.phases),
             updated=meta.updated.isoformat() if meta.updated else None,
-            card_html=card, intro_html=intro, article_html=article,
+            tags_html=tags, intro_html=intro, article_html=article, figure_svg=figure_svg,
+            still_svg=still_svg,
             howto_json=json.dumps(howto), detail=self._detail(exercise, ladder),
             muscles={
                 role: [(slug, self.terms["muscle"][slug].label) for slug in getattr(meta.muscles, role)]

@@ -3,10 +3,13 @@ programs and assessments naming exercises, and published.txt (a shared link neve
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..search import words
 from ..slugs import is_slug, slugify
+from .figure import unknown_steps
 from .frontmatter import Problem
 from .schema import nearest
 
@@ -35,6 +38,8 @@ def check_library(library: Library) -> list[Problem]:
     problems += _loops(library, "regressions", "a regression must lead to an easier exercise")
     problems += _links(library, owners)
     problems += _published(library, owners)
+    problems += [p for exercise in library.exercises.values() for p in unknown_steps(exercise)]
+    problems += _synonyms(library)
     return problems
 
 
@@ -187,4 +192,38 @@ def _published(library: Library, owners: dict[str, str]) -> list[Problem]:
                 " `flask --app wsgi publish` so its URL is kept for good"
             )
             problems.append(Problem(library.shown(f"exercises/{slug}.md"), 1, message))
+    return problems
+
+
+def _synonyms(library: Library) -> list[Problem]:
+    """A synonym must lead somewhere: each phrase it finds is in some exercise's searched
+    words, and no two synonyms are for the same words."""
+    if library.taxonomy is None or not library.taxonomy.synonyms:
+        return []
+    shown, lines = library.shown("taxonomy.yml"), library.taxonomy_lines
+    problems, seen, unfound = [], set(), {}
+    for index, synonym in enumerate(library.taxonomy.synonyms):
+        said = " ".join(words(synonym.words))
+        if said in seen:
+            message = f"the synonym '{synonym.words}' is given twice: keep one of them"
+            problems.append(Problem(shown, lines.of(("synonyms", index, "words")), message))
+        seen.add(said)
+        for place, phrase in enumerate(synonym.finds):
+            # The phrase's words in order, as whole words with anything but letters between.
+            pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words(phrase))) + r"(?!\w)"
+            unfound[index, place] = re.compile(pattern if words(phrase) else "(?!)")
+    for exercise in library.exercises.values():  # most phrases turn up in the first few
+        if not unfound:
+            break
+        searched = " ".join(library.searched_text(exercise).values()).lower()
+        unfound = {
+            where: pattern for where, pattern in unfound.items() if not pattern.search(searched)
+        }
+    for index, place in unfound:
+        synonym = library.taxonomy.synonyms[index]
+        message = (
+            f"the synonym '{synonym.words}' finds '{synonym.finds[place]}', which no exercise"
+            " says: use words from an exercise, or drop it"
+        )
+        problems.append(Problem(shown, lines.of(("synonyms", index, "finds", place)), message))
     return problems

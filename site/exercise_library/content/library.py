@@ -56,6 +56,7 @@ class Library:
 
     root: Path
     taxonomy: schema.Taxonomy | None
+    taxonomy_lines: Lines = field(default_factory=Lines)
     exercises: dict[str, Exercise] = field(default_factory=dict)
     programs: dict[str, Program] = field(default_factory=dict)
     guides: dict[str, Guide] = field(default_factory=dict)
@@ -74,6 +75,57 @@ class Library:
 
     def shown(self, relative: str) -> str:
         return display(self.root / relative)
+
+    def searched_text(self, exercise: Exercise) -> dict[str, str]:
+        """What search reads of *exercise*, by full-text column (search.FTS_COLUMNS): its
+        names, the labels of its family, equipment and main muscles, why it matters, its
+        cues and mistakes, and the rest of its text with the muscles it also works."""
+        assert self.taxonomy is not None
+        meta, body = exercise.meta, exercise.body
+        labels = self.taxonomy.labels
+        tagged = [("family", meta.family)] + [("equipment", s) for s in meta.equipment]
+        tagged += [("muscle", slug) for slug in meta.muscles.primary]
+        why = body.section("why")
+        rest = [s.text for s in body.sections if s.anchor not in ("cues", "mistakes", "why")]
+        rest += [labels["muscle"][slug] for slug in meta.muscles.secondary]
+        return {
+            "title": meta.title,
+            "names": " ".join(meta.also_known_as),
+            "summary": meta.summary,
+            "labels": " ".join(labels[kind][slug] for kind, slug in tagged),
+            "why": why.text if why else "",
+            "cues": " ".join(cue.text for cue in body.cues),
+            "mistakes": " ".join(mistake.text for mistake in body.mistakes),
+            "body": " ".join(rest),
+        }
+
+    def easier_steps(self) -> dict[str, int]:
+        """For each exercise, how many steps of its ladders lead up to it from its own phase:
+        the longest chain of easier exercises (its regressions, and those that progress to
+        it) that start in the same phase. The order "easiest first" follows it."""
+        assert self.taxonomy is not None
+        phases = self.taxonomy.slugs()["phase"]
+        level = {
+            slug: min(phases.index(p) for p in e.meta.phases) for slug, e in self.exercises.items()
+        }
+        easier: dict[str, set[str]] = {slug: set() for slug in self.exercises}
+        for slug, exercise in self.exercises.items():
+            easier[slug].update(s.exercise for s in exercise.meta.regressions)
+            for step in exercise.meta.progressions:
+                easier.setdefault(step.exercise, set()).add(slug)
+        steps: dict[str, int] = {}
+        for start in self.exercises:
+            stack = [start]  # walked by hand: a ladder can be longer than Python's recursion
+            while stack:
+                slug = stack[-1]
+                below = [e for e in easier.get(slug, ()) if level.get(e) == level[slug]]
+                waiting = [e for e in below if e not in steps]
+                if waiting:
+                    stack.extend(waiting)
+                    continue
+                stack.pop()
+                steps[slug] = max((steps[e] + 1 for e in below), default=0)
+        return steps
 
 
 def display(path: Path | str) -> str:
@@ -231,9 +283,9 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     """Read and check everything under *root*: the library, and every problem, sorted."""
     root = Path(root)
     problems: list[Problem] = []
-    taxonomy, _, found = _yaml_file(root / "taxonomy.yml", root, schema.Taxonomy, required=True)
+    taxonomy, lines, found = _yaml_file(root / "taxonomy.yml", root, schema.Taxonomy, required=True)
     problems += found
-    library = Library(root, taxonomy)
+    library = Library(root, taxonomy, taxonomy_lines=lines)
     terms = taxonomy.slugs() if taxonomy else {kind: [] for kind in schema.TERM_KINDS.values()}
     if not (root / "exercises").is_dir():
         problems.append(Problem(display(root / "exercises"), 1, "the exercises/ folder is missing"))

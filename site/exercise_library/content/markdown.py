@@ -118,7 +118,17 @@ def _render(tokens: list[Token]) -> str:
 
 
 def _plain(tokens: list[Token]) -> str:
-    return " ".join(t.content for t in tokens if t.type == "inline")
+    return " ".join(_words(t) for t in tokens if t.type == "inline")
+
+
+def _words(inline: Token) -> str:
+    """An inline token's words as a reader sees them: no markup, no link addresses (what
+    search indexes and quotes back)."""
+    return "".join(
+        " " if child.type in ("softbreak", "hardbreak") else child.content
+        for child in inline.children or []
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+    )
 
 
 def _bare(text: str) -> str:
@@ -295,7 +305,7 @@ def _read_items(anchor: str, tokens: list[Token], heading: Token, body: Body) ->
         if anchor == "how-to":
             body.steps.append(item.content)
         elif anchor == "cues":
-            cue = Cue("cue-" + slugify(item.content), item.content, _inline(item), _line(item))
+            cue = Cue("cue-" + slugify(item.content), _words(item), _inline(item), _line(item))
             body.cues.append(cue)
         else:
             _read_mistake(item, body)
@@ -329,5 +339,5 @@ def _read_mistake(item: Token, body: Body) -> None:
         return
     anchor = "mistake-" + slugify(title)
     body.mistakes.append(
-        Mistake(anchor, title, parts[0].strip(), parts[1].strip(), item.content, _line(item))
+        Mistake(anchor, title, parts[0].strip(), parts[1].strip(), _words(item), _line(item))
     )

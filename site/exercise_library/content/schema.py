@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..slugs import MAX_SLUG, is_slug, slugify
 from . import markdown
+from .figure import Figure
 from .frontmatter import Lines, Loc, Problem, describe
 
 TERM_KINDS = {
@@ -205,6 +207,7 @@ class ExerciseMeta(Model):
     dosage: dict[PhaseSlug, Dose]
     progressions: list[LadderLink] = []
     regressions: list[LadderLink] = []
+    figure: Figure  # content/figure.py: the poses drawn on the page
 
     @model_validator(mode="after")
     def _agree(self) -> ExerciseMeta:
@@ -243,15 +246,26 @@ class TermEntry(Model):
 
 
 Terms = Annotated[list[TermEntry], Field(min_length=1)]
+SearchPhrase = Annotated[Text, StringConstraints(max_length=60)]
+
+
+class Synonym(Model):
+    """Words searchers use that the library says otherwise: a search for `words` also finds
+    each phrase of `finds` (checked to be in some exercise by checks.py)."""
+
+    words: SearchPhrase
+    finds: Annotated[list[SearchPhrase], Field(min_length=1, max_length=8)]
 
 
 class Taxonomy(Model):
-    """`taxonomy.yml`: the only phases, families, equipment and muscles content may name."""
+    """`taxonomy.yml`: the only phases, families, equipment and muscles content may name, and
+    the synonyms search knows."""
 
     phases: Terms
     families: Terms
     equipment: Terms
     muscles: Terms
+    synonyms: list[Synonym] = []
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> Taxonomy:
@@ -265,6 +279,14 @@ class Taxonomy(Model):
     def slugs(self) -> dict[str, list[str]]:
         """Each kind's slugs in taxonomy order: the validation context of other files."""
         return {kind: [t.slug for t in getattr(self, group)] for group, kind in TERM_KINDS.items()}
+
+    @functools.cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """Each kind's labels by slug."""
+        return {
+            kind: {t.slug: t.label for t in getattr(self, group)}
+            for group, kind in TERM_KINDS.items()
+        }
 
 
 class ProgramItem(Dose):
