@@ -221,6 +221,7 @@ class Card:
     tags: Markup
     found: Markup | None = None
     found_in: str = ""
+    still: str = ""  # the key pose of its figure, as SVG
 
 
 @dataclass(frozen=True)
@@ -521,7 +522,12 @@ def cards(ids: list[int], query: Query | None = None) -> list[Card]:
     """The cards of exercises *ids*, in that order; with *query*, its words marked."""
     rows = db.session.execute(
         select(
-            Exercise.id, Exercise.slug, Exercise.title, Exercise.summary, Exercise.tags_html
+            Exercise.id,
+            Exercise.slug,
+            Exercise.title,
+            Exercise.summary,
+            Exercise.tags_html,
+            Exercise.still_svg,
         ).where(Exercise.id.in_(ids))
     ).all()
     marked = {}
@@ -532,10 +538,12 @@ def cards(ids: list[int], query: Query | None = None) -> list[Card]:
         )
         marked = {row[0]: row[1:] for row in found}
     by_id = {}
-    for exercise_id, slug, title, summary, tags in rows:
+    for exercise_id, slug, title, summary, tags, still in rows:
         url = url_for("pages.exercise_detail", slug=slug)
         if exercise_id not in marked:
-            by_id[exercise_id] = Card(url, escape(title), escape(summary), Markup(tags))
+            by_id[exercise_id] = Card(
+                url, escape(title), escape(summary), Markup(tags), still=Markup(still)
+            )
             continue
         title_marked, summary_marked, *snippets = marked[exercise_id]
         found_in, found = "", None
@@ -547,8 +555,9 @@ def cards(ids: list[int], query: Query | None = None) -> list[Card]:
             if marks:
                 found_in, found = list(MATCH_PLACES.values())[-place], _marked(snippets[-place])
         by_id[exercise_id] = Card(
-            url, _marked(title_marked), _marked(summary_marked), Markup(tags), found, found_in
-        )
+            url, _marked(title_marked), _marked(summary_marked), Markup(tags), found, found_in,
+            Markup(still),
+        )  # fmt: skip
     return [by_id[i] for i in ids]
 
 
