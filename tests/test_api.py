@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from exercise_library.content.build import build_index_for
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -55,6 +57,21 @@ def test_feed_is_atom_newest_first(client):
     updated = [e.find(f"{ATOM}updated").text for e in entries]
     assert updated == sorted(updated, reverse=True)
     assert entries[-1].find(f"{ATOM}title").text == "Balance hold"  # the oldest update
+
+
+def test_undated_exercises_come_after_every_dated_one(copy_app, library_copy):
+    for name in ("balance-hold", "split-squat-basic"):
+        path = library_copy / "exercises" / f"{name}.md"
+        path.write_text(
+            "\n".join(
+                line for line in path.read_text().split("\n") if not line.startswith("updated:")
+            )
+        )
+    build_index_for(library_copy, copy_app.config["INDEX_PATH"])
+    entries = ET.fromstring(copy_app.test_client().get("/feed.xml").data).findall(f"{ATOM}entry")
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert titles[-2:] == ["Balance hold", "Split squat basic"]  # undated, A to Z
+    assert titles[:4] == sorted(titles[:4], key=titles.index)
 
 
 def test_sitemap_lists_every_exercise(client):

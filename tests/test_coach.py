@@ -8,32 +8,45 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from exercise_library.coach import MAX_ITEMS, Prescription, SessionPlan, clean_rx, clean_tempo
+from exercise_library.coach import MAX_ITEMS, Prescription, SessionPlan, read_rx, read_tempo
 
 from .test_views import soup
 
 
 @pytest.mark.parametrize(
-    ("raw", "clean"),
+    ("written", "read"),
     [
         ("3x8", "3 x 8"),
         ("4 × 8-10", "4 x 8-10"),
+        ("3 x 8 to 10", "3 x 8-10"),
         ("3x30s", "3 x 30 s"),
+        ("3 x 30 sec each side", "3 x 30 s per side"),
         ("2 x 12 reps", "2 x 12"),
-        ("3x0", None),
-        ("x8", None),
-        ("3x8; drop table", None),
-        ("3x10-8", None),
+        ("3x10 per leg", "3 x 10 per leg"),
+        ("3x10/leg", "3 x 10 per leg"),
+        ("3 X 10 EACH", "3 x 10 per leg"),
+        ("3 sets of 10", "3 x 10"),
+        ("2 x AMRAP", "2 x AMRAP"),
+        ("AMRAP", "AMRAP"),
     ],
 )
-def test_rx_accepts_only_sets_by_reps(raw, clean):
-    assert clean_rx(raw) == clean
+def test_what_coaches_write_is_read_into_one_form(written, read):
+    assert read_rx(written).text == read and read_rx(written).understood
 
 
-def test_tempo_accepts_digit_groups_only():
-    assert clean_tempo("3-1-1") == "3-1-1"
-    assert clean_tempo("3-0-x-1") == "3-0-X-1"
-    assert clean_tempo("slow") is None and clean_tempo("3-1-1-1-1") is None
+@pytest.mark.parametrize("written", ["banana", "3x0", "x8", "10", "3x10-8", "3x8; then rest"])
+def test_what_cannot_be_read_is_kept_as_written_and_marked(written):
+    assert (read_rx(written).text, read_rx(written).understood) == (written, False)
+
+
+def test_nothing_written_is_no_prescription():
+    assert read_rx("") is None and read_rx("  \x00 ") is None
+
+
+def test_tempo_is_digit_groups_or_kept_as_written():
+    assert str(read_tempo("3-1-1")) == "3-1-1"
+    assert str(read_tempo("3 - 0 - x - 1")) == "3-0-X-1"
+    assert (read_tempo("slow").text, read_tempo("slow").understood) == ("slow", False)
 
 
 def test_text_is_cut_to_length_and_stripped_of_control_characters():
@@ -62,7 +75,7 @@ def test_prescription_box_shows_valid_values_and_drops_the_rest(client):
         )
     )
     assert values == {
-        "Sets x reps": "3 x 8 per leg",
+        "Sets x reps": "3 x 8",
         "Tempo": "3-1-1",
         "Load": "20 kg dumbbell",
         "Note": "Weaker leg first",
@@ -70,10 +83,15 @@ def test_prescription_box_shows_valid_values_and_drops_the_rest(client):
     assert "came with the link you opened" in box.get_text()
 
 
-def test_invalid_prescription_values_are_dropped_without_an_error(client):
-    response = client.get("/exercises/hinge-basic?rx=lots&tempo=<b>")
+def test_a_prescription_not_understood_is_shown_as_written(client):
+    response = client.get("/exercises/hinge-basic?rx=banana&tempo=<b>")
+    box = soup(response).select_one("aside.prescription")
     assert response.status_code == 200
-    assert soup(response).select_one("aside.prescription") is None
+    values = [" ".join(d.get_text().split()) for d in box.find_all("dd")]
+    assert values == [
+        "banana (as written; not read as sets and reps)",
+        "<b> (as written; not read as a tempo)",
+    ]
 
 
 def test_prescription_note_is_escaped(client):
@@ -193,7 +211,7 @@ def test_card_lists_items_in_order_with_prescriptions(client):
     items = page.select(".card-item")
     assert [i.h2.get_text() for i in items] == ["Box step", "Hinge basic"]
     assert items[0].h2.a["href"] == "/exercises/box-step?rx=4+x+6&tempo=3-1-1"
-    assert "4 x 6 per leg" in items[0].select_one(".card-rx").get_text()
+    assert items[0].select_one(".card-rx").get_text().strip() == "4 x 6 · tempo 3-1-1"
     assert items[1].select_one(".card-note").get_text() == "Slow"
 
 
@@ -203,9 +221,17 @@ def test_card_qr_code_points_at_the_card(client):
     assert page.find("link", rel="canonical")["href"] == "http://localhost/session?e1=box-step"
 
 
-def test_card_follows_renamed_exercises_and_drops_unknown_ones(client):
-    response = client.get("/session?e1=old-hinge&e2=no-such-thing&e3=box-step")
+def test_card_follows_renamed_exercises(client):
+    response = client.get("/session?e1=old-hinge&e2=box-step")
     assert response.headers["Location"] == "/session?e1=hinge-basic&e2=box-step"
+
+
+def test_card_leaves_off_unknown_exercises_and_says_so(client):
+    page = soup(client.get("/session?e1=old-hinge&e2=no-such-thing&e3=box-step"))
+    assert [h.get_text() for h in page.select(".card-item h2")] == ["Hinge basic", "Box step"]
+    assert "“no-such-thing” is not an exercise" in page.select_one("#missing-exercises").get_text()
+    canonical = page.find("link", rel="canonical")["href"]
+    assert canonical == "http://localhost/session?e1=hinge-basic&e2=box-step"
 
 
 def test_empty_card_offers_the_builder(client):
@@ -243,3 +269,31 @@ def test_builder_picker_uses_the_library_filters(client):
 def test_exercise_page_offers_a_session_card(client):
     page = soup(client.get("/exercises/box-step"))
     assert page.find("a", string="Add to a session card")["href"] == "/session/new?e1=box-step"
+
+
+def test_a_card_with_only_a_tempo_and_a_load_has_no_stray_separator(client):
+    page = soup(client.get("/session?e1=box-step&tempo1=2-1-2&load1=bodyweight"))
+    assert page.select_one(".card-rx").get_text().strip() == "tempo 2-1-2 · bodyweight"
+
+
+def test_the_builder_keeps_what_it_cannot_read_and_says_so(client):
+    response = client.get("/session/new?e1=box-step&rx1=3+sets+of+10&e2=hinge-basic&rx2=AMRAP+ish")
+    # Read into one form, the rest kept as written.
+    location = "/session/new?e1=box-step&rx1=3+x+10&e2=hinge-basic&rx2=AMRAP+ish"
+    assert response.headers["Location"] == location
+    page = soup(client.get(location))
+    assert page.find("input", id="rx1")["value"] == "3 x 10"
+    unread = page.find("input", id="rx2")
+    assert unread["value"] == "AMRAP ish"
+    hint = page.find(id=unread["aria-describedby"])
+    assert "the card shows it as written" in hint.get_text()
+
+
+def test_an_exercise_the_library_does_not_have_is_said_to_be_left_off(client):
+    for path in ("/session/new?e1=nonsense", "/session?e1=nonsense&e2=box-step"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        note = " ".join(soup(response).select_one("#missing-exercises").get_text().split())
+        assert (
+            note == "“nonsense” is not an exercise in this library, so it was left off this card."
+        )

@@ -267,3 +267,16 @@ def test_renaming_without_an_alias_fails_the_check(library_copy: Path):
     assert any(
         "box-step-up.md:1: new exercise 'box-step-up' is not recorded" in m for m in messages
     )
+
+
+def test_a_muscle_the_body_map_cannot_show_is_reported(library_copy: Path):
+    taxonomy = library_copy / "taxonomy.yml"
+    taxonomy.write_text(
+        taxonomy.read_text().replace(
+            "synonyms:", "  - {slug: tibialis, label: Tibialis, description: Shin.}\nsynonyms:"
+        )
+    )
+    _, problems = load_library(library_copy)
+    assert [(p.line, p.message.split(",")[0]) for p in problems] == [
+        (22, "muscle 'tibialis' has no region on the body map")
+    ]

@@ -120,10 +120,13 @@ def _absolute(entry: object) -> object:
 @bp.get("/feed.xml")
 def feed():
     built = db.session.scalar(select(Meta.value).where(Meta.key == "built_at"))[:10]
-    rows = db.session.execute(
+    # Newest real date first, in SQL; what has no date comes after everything dated, A to Z.
+    undated_last = (Exercise.updated.is_(None), Exercise.updated.desc(), Exercise.title)
+    newest = db.session.execute(
         select(Exercise.slug, Exercise.title, Exercise.summary, Exercise.updated)
-    )
-    newest = sorted(rows, key=lambda e: (e.updated or built, e.title), reverse=True)[:50]
+        .order_by(*undated_last)
+        .limit(50)
+    ).all()
     body = render_template("machine/feed.xml", exercises=newest, built=built)
     return Response(body, mimetype="application/atom+xml")
 

@@ -25,12 +25,8 @@ from .slugs import is_slug
 
 bp = Blueprint("coach", __name__)
 
-# "3x8", "4 x 8-10", "3x30s", "2 × 12 reps"
-RX_RE = re.compile(
-    r"^(\d{1,2})\s*[x×]\s*(\d{1,3})(?:\s*-\s*(\d{1,3}))?\s*(s|sec|secs|reps?)?$", re.IGNORECASE
-)
 TEMPO_RE = re.compile(r"^[0-9xX](?:-[0-9xX]){1,3}$")  # seconds down, pause, up, pause
-MAX_LOAD, MAX_NOTE, MAX_TITLE, MAX_ITEMS = 60, 280, 80, 20
+MAX_LOAD, MAX_NOTE, MAX_TITLE, MAX_ITEMS, MAX_RX = 60, 280, 80, 20, 40
 
 
 def clean_text(value: str | None, limit: int) -> str | None:
@@ -41,27 +37,66 @@ def clean_text(value: str | None, limit: int) -> str | None:
     return " ".join(kept.split())[:limit].strip() or None
 
 
-def clean_rx(value: str | None) -> str | None:
-    """A sets-by-reps prescription in one written form ("4 x 8-10"), or None."""
-    match = RX_RE.match((value or "").strip())
-    if not match:
-        return None
-    sets, low, high, unit = match.groups()
-    if int(sets) == 0 or int(low) == 0 or (high and int(high) <= int(low)):
-        return None
-    amount = f"{int(low)}-{int(high)}" if high else str(int(low))
-    return f"{int(sets)} x {amount}{' s' if unit and unit.lower().startswith('s') else ''}"
+# What coaches write for sets and reps: "3x10", "3 x 10 per leg", "3x10/leg", "4 × 8-10",
+# "3 sets of 10", "3x30s", "3 x 30 sec each side", "2 x AMRAP", "AMRAP".
+_RX = re.compile(
+    r"""^(?:(?P<sets>\d{1,2})\s*(?:x|sets?\s+of)\s*)?
+    (?:(?P<low>\d{1,3})(?:\s*(?:-|to)\s*(?P<high>\d{1,3}))?|(?P<amrap>amrap|max))
+    \s*(?P<unit>s|secs?|seconds?|reps?)?
+    \s*(?P<side>(?:per|each|a|/)\s*(?:leg|side)|e/?s|each)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
-def clean_tempo(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value.upper() if TEMPO_RE.match(value) else None
+@dataclass(frozen=True)
+class Written:
+    """A value as a coach wrote it: in one written form when it reads as what it should be
+    ("3 x 10 per leg", "3-1-1"), otherwise exactly as written and marked as not understood.
+    Never dropped: the athlete sees what the coach meant to say."""
+
+    text: str
+    understood: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def read_rx(value: str | None) -> Written | None:
+    """What a coach wrote under sets x reps; None only when nothing was written."""
+    written = clean_text(value, MAX_RX)
+    if written is None:
+        return None
+    plain = (
+        written.replace("×", "x").replace("X", "x").replace("\u2013", "-")
+    )  # an en dash, as phones type it
+    match = _RX.match(plain)
+    if not match or not (match["sets"] or match["amrap"]):
+        return Written(written, understood=False)
+    sets, low, high = (int(n) if n else None for n in match.group("sets", "low", "high"))
+    if sets == 0 or low == 0 or (high is not None and low is not None and high <= low):
+        return Written(written, understood=False)
+    amount = "AMRAP" if match["amrap"] else f"{low}-{high}" if high else str(low)
+    unit = " s" if (match["unit"] or "").lower().startswith("s") and not match["amrap"] else ""
+    side = (match["side"] or "").lower()
+    # "each" alone is each leg: every exercise here is done one leg at a time.
+    per = "" if not side else "per side" if "side" in side or side in ("es", "e/s") else "per leg"
+    text = " ".join(part for part in (f"{sets} x" if sets else "", amount + unit, per) if part)
+    return Written(text, understood=True)
+
+
+def read_tempo(value: str | None) -> Written | None:
+    """A tempo as seconds down, pause, up, pause ("3-1-1", "3-0-X-1"), or as written."""
+    written = clean_text(value, 20)
+    if written is None:
+        return None
+    plain = written.replace(" ", "").replace("\u2013", "-")  # an en dash, as phones type it
+    return Written(plain.upper(), True) if TEMPO_RE.match(plain) else Written(written, False)
 
 
 @dataclass(frozen=True)
 class Prescription:
-    rx: str | None = None
-    tempo: str | None = None
+    rx: Written | None = None
+    tempo: Written | None = None
     load: str | None = None
     note: str | None = None
 
@@ -69,14 +104,15 @@ class Prescription:
     def from_args(cls, args: MultiDict, suffix: str = "") -> Prescription:
         """rx, tempo, load and note (each name plus *suffix*, for a session card's items)."""
         return cls(
-            rx=clean_rx(args.get(f"rx{suffix}")),
-            tempo=clean_tempo(args.get(f"tempo{suffix}")),
+            rx=read_rx(args.get(f"rx{suffix}")),
+            tempo=read_tempo(args.get(f"tempo{suffix}")),
             load=clean_text(args.get(f"load{suffix}"), MAX_LOAD),
             note=clean_text(args.get(f"note{suffix}"), MAX_NOTE),
         )
 
     def to_args(self, suffix: str = "") -> dict[str, str]:
-        fields = {"rx": self.rx, "tempo": self.tempo, "load": self.load, "note": self.note}
+        rx, tempo = (str(value) if value else None for value in (self.rx, self.tempo))
+        fields = {"rx": rx, "tempo": tempo, "load": self.load, "note": self.note}
         return {f"{name}{suffix}": value for name, value in fields.items() if value}
 
     def __bool__(self) -> bool:
@@ -163,8 +199,9 @@ def qr_svg(url: str, label: str) -> Markup:
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
-def _plan(args: MultiDict) -> tuple[SessionPlan, dict[str, Exercise]]:
-    """The plan in *args* (after a builder action, if any), with only exercises that exist."""
+def _plan(args: MultiDict) -> tuple[SessionPlan, dict[str, Exercise], list[str]]:
+    """The plan in *args* (after a builder action, if any), with only exercises that exist;
+    and the names it had that are not exercises here, to say so."""
     plan = SessionPlan.from_args(args)
     if operation := args.get("op", ""):
         plan = plan.apply(operation)
@@ -174,18 +211,20 @@ def _plan(args: MultiDict) -> tuple[SessionPlan, dict[str, Exercise]]:
     wanted = (slugs - set(renamed)) | set(renamed.values())
     query = select(Exercise).where(Exercise.slug.in_(wanted))
     exercises = {e.slug: e for e in db.session.scalars(query)}
-    return plan.only(set(exercises), renamed), exercises
+    missing = [i.slug for i in plan.items if renamed.get(i.slug, i.slug) not in exercises]
+    return plan.only(set(exercises), renamed), exercises, missing
 
 
 @bp.get("/session")
 def session_card():
     """A printable session card with a QR code back to itself."""
-    plan, exercises = _plan(request.args)
+    plan, exercises, missing = _plan(request.args)
     canonical = url_for("coach.session_card", **plan.to_args())
-    if not is_canonical(plan.to_args()):
+    if not is_canonical(plan.to_args()) and not missing:
         return redirect(canonical, code=302)
     return render_template(
         "session/card.html", plan=plan, exercises=exercises, card_url=absolute_url(canonical),
+        missing=missing,
         builder_url=url_for("coach.session_builder", **plan.to_args()),
     )  # fmt: skip
 
@@ -194,7 +233,7 @@ def session_card():
 def session_builder():
     """Build a card: pick from the library with its filters, set each prescription, reorder.
     Every action is a plain GET with the whole plan in it, so it works without JavaScript."""
-    plan, exercises = _plan(request.args)
+    plan, exercises, missing = _plan(request.args)
     if request.args.get("op") == "open":
         card = url_for("coach.session_card", **plan.to_args())
         if is_htmx_request():
@@ -204,14 +243,14 @@ def session_builder():
     filters = search.parse_filters(request.args, terms)
     args = {**plan.to_args(), **filters.to_args()}
     canonical = url_for("coach.session_builder", **args)
-    if not is_htmx_request() and not is_canonical(args):
+    if not is_htmx_request() and not is_canonical(args) and not missing:
         return redirect(canonical, code=302)
     found = search.search(filters, terms).ids
     picked = select(Exercise.id, Exercise.slug, Exercise.title).where(Exercise.id.in_(found))
     by_id = {row.id: row for row in db.session.execute(picked)}
     response = render_page_or_fragment(
         "session/builder.html", "session/_builder.html", plan=plan, exercises=exercises,
-        picks=[by_id[i] for i in found], filters=filters, terms=terms,
+        picks=[by_id[i] for i in found], filters=filters, terms=terms, missing=missing,
         card_url=url_for("coach.session_card", **plan.to_args()),
     )  # fmt: skip
     if is_htmx_request():

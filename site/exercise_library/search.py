@@ -32,7 +32,7 @@ from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 from .db import db, index_version
-from .models import Exercise, ExerciseTerm, Name, Synonym, Term, Word
+from .models import Exercise, Name, Synonym, Term, Word
 
 FACETS = ("phase", "equipment", "muscle")
 FACET_LABELS = {"phase": "Phase", "equipment": "Equipment", "muscle": "Target muscle"}
@@ -147,23 +147,27 @@ class Filters:
     sort: str = "level"
     page: int = 1
     known: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    # Values of a link that name nothing here (facet, value): left out, and said so.
+    unknown: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @classmethod
     def from_args(cls, args: MultiDict, known: dict[str, list[str]]) -> Filters:
         """Keep what makes sense in *args* and drop the rest: a pasted link with a stale or
         mistyped value still shows a useful page."""
-        selected = {}
+        selected, unknown = {}, []
         for facet in FACETS:
             wanted = set(args.getlist(facet))
             if values := tuple(slug for slug in known.get(facet, []) if slug in wanted):
                 selected[facet] = values
+            unknown += sorted((facet, value[:40]) for value in wanted - set(values) if value)
         q = " ".join(args.get("q", "", type=str).split())[:MAX_QUERY_LENGTH]
         default = "relevance" if search_words(q) else "level"
         sort = args.get("sort", "", type=str)
         if sort not in SORTS or (sort == "relevance" and default != "relevance"):
             sort = default
         page = args.get("page", 1, type=int)
-        return cls(selected, q, sort, page if 1 <= page <= MAX_PAGE else 1, known)
+        page = page if 1 <= page <= MAX_PAGE else 1
+        return cls(selected, q, sort, page, known, tuple(unknown))
 
     @property
     def default_sort(self) -> str:
@@ -561,13 +565,8 @@ def cards(ids: list[int], query: Query | None = None) -> list[Card]:
     return [by_id[i] for i in ids]
 
 
-def cards_with_term(term: Term) -> list[Card]:
-    """The cards of every exercise with *term*, easiest first."""
-    having = select(ExerciseTerm.exercise_id).where(ExerciseTerm.term_id == term.id)
-    return cards(
-        list(
-            db.session.scalars(
-                select(Exercise.id).where(Exercise.id.in_(having)).order_by(Exercise.id)
-            )
-        )
-    )
+def term_page(term: Term, page: int) -> tuple[int, list[Card]]:
+    """How many exercises have *term*, and the cards of page *page* of them, easiest first."""
+    having = sorted(taxonomy().members.get(term.id, ()))
+    offset = (page - 1) * PAGE_SIZE
+    return len(having), cards(having[offset : offset + PAGE_SIZE])

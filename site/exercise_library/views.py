@@ -58,11 +58,17 @@ def exercise_list():
     # A form sends every field, the empty ones too; the address people copy and share holds
     # only what matters, in one order.
     canonical = library_url(filters.to_args())
-    if not is_htmx_request() and not is_canonical(filters.to_args()):
+    # A form's empty fields go by a redirect; a value that names nothing stays in the address
+    # bar, so the page can say what it left out.
+    if not is_htmx_request() and not is_canonical(filters.to_args()) and not filters.unknown:
         return redirect(canonical, code=302)
+    result = search.search(filters, terms)
+    if filters.page > result.pages:
+        last = library_url(filters.to_args(page=result.pages))
+        return render_error(404, last_page=last)
     muscles = [m for m in terms.get("muscle", []) if m.slug in bodymap.REGIONS]
     response = render_page_or_fragment(
-        "exercises/index.html", "exercises/_results.html", result=search.search(filters, terms),
+        "exercises/index.html", "exercises/_results.html", result=result,
         filters=filters, terms=terms, canonical=canonical, facet_labels=search.FACET_LABELS,
         sorts=search.SORTS, panel_open=is_htmx_request(),
         muscle_links={m.slug: library_url(filters.toggled("muscle", m.slug)) for m in muscles},
@@ -130,11 +136,19 @@ def term(route: str, slug: str):
     )
     if found is None:
         abort(404)
+    page = request.args.get("page", 1, type=int)
+    total, cards = search.term_page(found, page)
+    pages = max(1, -(-total // search.PAGE_SIZE))
+    if not 1 <= page <= pages:
+        return render_error(
+            404, last_page=url_for("pages.term", route=route, slug=slug, page=pages)
+        )
     program = db.session.scalar(select(Program).where(Program.phase_id == found.id))
     siblings = db.session.scalars(select(Term).where(Term.kind == kind).order_by(Term.position))
     return render_template(
         "terms/detail.html", term=found, kind=kind, program=program, siblings=list(siblings),
-        cards=search.cards_with_term(found),
+        cards=cards, total=total, page=page, pages=pages, facets=search.FACETS,
+        page_size=search.PAGE_SIZE,
     )  # fmt: skip
 
 

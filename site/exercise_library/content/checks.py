@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..bodymap import REGIONS
 from ..search import words
 from ..slugs import is_slug, slugify
 from .figure import unknown_steps
@@ -40,6 +41,7 @@ def check_library(library: Library) -> list[Problem]:
     problems += _published(library, owners)
     problems += [p for exercise in library.exercises.values() for p in unknown_steps(exercise)]
     problems += _synonyms(library)
+    problems += _body_map(library)
     return problems
 
 
@@ -226,4 +228,22 @@ def _synonyms(library: Library) -> list[Problem]:
             " says: use words from an exercise, or drop it"
         )
         problems.append(Problem(shown, lines.of(("synonyms", index, "finds", place)), message))
+    return problems
+
+
+def _body_map(library: Library) -> list[Problem]:
+    """Every muscle lights up somewhere on the body map, or its exercises would show none."""
+    if library.taxonomy is None:
+        return []
+    shown, problems = library.shown("taxonomy.yml"), []
+    for index, muscle in enumerate(library.taxonomy.muscles):
+        if muscle.slug not in REGIONS:
+            message = (
+                f"muscle '{muscle.slug}' has no region on the body map, so its exercises would"
+                " show no muscle: draw it in site/exercise_library/bodymap.py (REGIONS), or use"
+                f" one the map has ({', '.join(sorted(REGIONS))})"
+            )
+            problems.append(
+                Problem(shown, library.taxonomy_lines.of(("muscles", index, "slug")), message)
+            )
     return problems
