@@ -1,17 +1,10 @@
 """Exercise figures: a small 2D body posed by joint angles, checked, and drawn as SVG.
 
-Build-time only: the index keeps the SVG and the site serves it. content/README.md documents
-the `figure:` field for authors.
-
-A side view shows the working leg's side, the figure facing forward (+x); a front view shows
-the figure's front, its left on the viewer's right (+x). Angles are degrees: `trunk` (and
-`pelvis`, which follows it unless given) leans from upright, forward or, in a front view,
-toward the figure's left (90 lies flat); `neck` tips the head forward from the trunk's line;
-`hip` and `shoulder` swing a limb forward (front view: out to the side) from the trunk's line;
-`knee` and `elbow` bend from straight (front view: toward the middle; negative, away);
-`ankle` lifts the toes toward the shin and `toes` bends them up. The hips stand at `x` cm, and
-gravity lowers the body until it rests on the floor or a prop (with `planted: none`, until it
-is `air` cm above them): a planted foot that then floats is a content error.
+Build-time only: the index keeps each figure's SVG, which the site serves. content/README.md
+documents `figure:` (the views, the angles and their ranges, the props). A pose is solved by
+forward kinematics from the hips at `x`; gravity then lowers the body until it rests on the
+floor or a prop (with `planted: none`, until it is `air` cm above): a planted foot that then
+floats is a content error, as is a joint bent further than a body bends.
 """
 
 from __future__ import annotations
@@ -139,17 +132,13 @@ class Figure(_Model):
         if not 2 <= count <= 4:
             why = f"a figure shows two to four poses, this one has {count}: add the start and the end of the movement"
             raise _schema().located((("poses",), why))
-        for n, pose in enumerate(self.poses):
-            for side in SIDES:
-                for joint, (low, high) in JOINTS.items():
-                    low, high = (
-                        FRONT.get(joint, (low, high)) if self.view == "front" else (low, high)
-                    )
-                    angle, where = getattr(getattr(pose, side), joint), ("poses", n, side, joint)
-                    if low == 0 and angle < 0:
-                        problems.append((where, f"the {side} {joint} bends backwards ({angle}): a {joint} bends one way only, from 0 (straight) to {high}"))  # fmt: skip
-                    elif not low <= angle <= high:
-                        problems.append((where, f"the {side} {joint} is at {angle} degrees, more than a {joint} moves: keep it from {low} to {high}"))  # fmt: skip
+        ranges = {**JOINTS, **FRONT} if self.view == "front" else JOINTS
+        for n, pose, side, joint in ((n, p, s, j) for n, p in enumerate(self.poses) for s in SIDES for j in ranges):  # fmt: skip
+            (low, high), angle = ranges[joint], getattr(getattr(pose, side), joint)
+            if low == 0 > angle:
+                problems.append((("poses", n, side, joint), f"the {side} {joint} bends backwards ({angle}): a {joint} bends one way only, from 0 (straight) to {high}"))  # fmt: skip
+            elif not low <= angle <= high:
+                problems.append((("poses", n, side, joint), f"the {side} {joint} is at {angle} degrees, more than a {joint} moves: keep it from {low} to {high}"))  # fmt: skip
         for n, pose in enumerate(self.poses if not problems else []):
             feet = place(self.view, self.leg, tuple(self.props), pose).feet
             for side in {"both": SIDES, "none": ()}.get(pose.planted, (pose.planted,)):
@@ -237,9 +226,7 @@ def place(view: str, leg: str, props: tuple[Prop, ...], pose: Pose) -> Body:
 
     ends = [(end, side if part == "leg" else "") for (part, side), pairs in limbs.items() for pair in pairs for end in pair]  # fmt: skip
     drop = min(gap(end, side)[0] for end, side in ends + [(end, "") for pair in trunk for end in pair]) - pose.air  # fmt: skip
-    soles = {
-        side: [leg[1][1], *leg[2], leg[3][1]] for side in SIDES for leg in [limbs["leg", side]]
-    }  # ankle, heel, ball, toe
+    soles = {side: [leg[1][1], *leg[2], leg[3][1]] for side, leg in ((s, limbs["leg", s]) for s in SIDES)}  # fmt: skip
     feet = {side: min(gap((x, y - drop, r), side) for x, y, r in soles[side]) for side in SIDES}
     lowered = [(c, (a[0], a[1] - drop, a[2]), (b[0], b[1] - drop, b[2])) for c, a, b in segments]
     return Body(lowered, {name: (x, y - drop) for name, (x, y) in points.items()}, feet)
@@ -355,16 +342,14 @@ def drawings(figure: Figure, title: str, steps: list[str]) -> tuple[Markup, Mark
 def _drawn(view: str, leg: str, props: tuple[Prop, ...], poses: tuple[Pose, ...]) -> tuple[str, str, Markup]:  # fmt: skip
     """A figure's frames, their size and its still (a figure shared by exercises is drawn once)."""
     figure = Figure.model_construct(view=view, leg=leg, props=list(props), poses=list(poses))
-    pen, frames, drawn = _Pen(figure), [], []
-    stage = f'<g class="fig-stage">{pen.stage(figure.props)}</g>'
-    for n, pose in enumerate(poses, 1):
-        drawn.append(
-            (place(view, leg, props, pose), pen.body(figure, place(view, leg, props, pose)))
-        )
-        shift = f' transform="translate({pen.width * (n - 1)})"' if n > 1 else ""
-        number = f'<text class="fig-number" x="12" y="40">{pose.step}</text>'
-        frames.append(f'<g class="fig-frame fig-p{n}"{shift}>{stage}<g class="fig-pose">{number}{drawn[-1][1]}</g></g>')  # fmt: skip
-    body, key = drawn[1]
+    pen, placed = _Pen(figure), [place(view, leg, props, pose) for pose in poses]
+    stage, bodies = f'<g class="fig-stage">{pen.stage(figure.props)}</g>', [pen.body(figure, b) for b in placed]  # fmt: skip
+    frames = [
+        f'<g class="fig-frame fig-p{n}" transform="translate({pen.width * (n - 1)})">{stage}'
+        f'<g class="fig-pose"><text class="fig-number" x="12" y="40">{pose.step}</text>{body}</g></g>'
+        for n, (pose, body) in enumerate(zip(poses, bodies, strict=True), 1)
+    ]  # fmt: skip
+    body, key = placed[1], bodies[1]
     ends = [(*pen.xy(x, y), 2 * r) for _, *pair in body.segments for x, y, r in pair]
     left, right = min(x - r for x, _, r in ends), max(x + r for x, _, r in ends)
     side = max(right - left, pen.floor + 4 - min(y - r for _, y, r in ends)) + 12
