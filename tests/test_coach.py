@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
 from exercise_library.coach import MAX_ITEMS, Prescription, SessionPlan, read_rx, read_tempo
@@ -297,3 +298,22 @@ def test_an_exercise_the_library_does_not_have_is_said_to_be_left_off(client):
         assert (
             note == "“nonsense” is not an exercise in this library, so it was left off this card."
         )
+
+
+@pytest.mark.parametrize("items", [1, 6, 20])
+def test_a_qr_code_has_four_pixels_a_module_and_its_quiet_zone(items):
+    from exercise_library.coach import qr_svg
+
+    url = "https://example.org/session?" + "&".join(
+        f"e{n}=single-leg-romanian-deadlift&rx{n}=3+x+8-10+per+leg&note{n}=slow+down"
+        for n in range(1, items + 1)
+    )
+    svg = BeautifulSoup(str(qr_svg(url, "QR")), "html.parser").svg
+    side = int(svg["width"])
+    modules = side // 4
+    assert side == int(svg["height"]) == modules * 4
+    assert svg["viewbox"] == f"0 0 {side} {side}"
+    assert svg.path["d"].startswith("M4 ")  # the first dark module after 4 of quiet zone
+    # Printed, a code is capped by its class (site.css): no module under 0.5 mm.
+    cap_mm = {"qr": 45, "qr-large": 70, "qr-huge": 95}[svg["class"][-1]]
+    assert min(cap_mm, side * 25.4 / 96) / modules >= 0.5

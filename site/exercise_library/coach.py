@@ -10,6 +10,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from urllib.parse import unquote_plus
 
 import segno
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
@@ -188,15 +189,34 @@ class SessionPlan:
         return replace(self, items=tuple(items))
 
 
+QR_MODULE_PX = 4  # on screen; 4 px is about 1 mm, and print caps the code (site.css)
+QR_QUIET_ZONE = 4  # modules of white around the code, as the standard asks
+
+
 @functools.lru_cache(maxsize=2048)
 def qr_svg(url: str, label: str) -> Markup:
-    """An inline SVG QR code of *url* (no style attributes, so the strict CSP holds)."""
+    """An inline SVG QR code of *url*, 4 px a module with its quiet zone, as small as the
+    link allows (the lowest error level, raised where that costs no size). No style
+    attributes, so the strict CSP holds."""
     # Encoding costs more than the rest of an exercise page, and the same few addresses come
     # back: codes are kept. One fixed mask: any of the eight makes a code every reader
     # decodes, and scoring all eight to pick the tidiest is four fifths of the encoding.
-    code = segno.make(url, error="m", micro=False, mask=0)
-    svg = code.svg_inline(scale=4, svgclass="qr", lineclass="qr-path", omitsize=True, title=label)
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
+    code = segno.make(url, error="l", micro=False, mask=0)
+    side = code.symbol_size(scale=QR_MODULE_PX, border=QR_QUIET_ZONE)[0]
+    # A code of many modules gets more room on paper, so no module prints under 0.5 mm.
+    modules = code.symbol_size(border=QR_QUIET_ZONE)[0]
+    size = "qr" if modules <= 88 else "qr qr-large" if modules <= 136 else "qr qr-huge"
+    svg = code.svg_inline(
+        scale=QR_MODULE_PX, border=QR_QUIET_ZONE, svgclass=size, lineclass="qr-path",
+        omitsize=True, title=label,
+    )  # fmt: skip
+    attributes = f'<svg role="img" aria-label="{escape(label)}" width="{side}" height="{side}" '
+    return Markup(svg.replace("<svg ", attributes, 1))
+
+
+def readable_url(url: str) -> str:
+    """*url* as people read it on paper: spaces and punctuation instead of %20 and +."""
+    return unquote_plus(url)
 
 
 def _plan(args: MultiDict) -> tuple[SessionPlan, dict[str, Exercise], list[str]]:
@@ -261,3 +281,4 @@ def session_builder():
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_global(qr_svg)
+    app.add_template_filter(readable_url, "readable")

@@ -1,36 +1,65 @@
 // Progressive enhancements that need a few lines of script. Every page works without them.
 "use strict";
 
-// "Copy link" beside each "#" self-link: the plain anchor already links to the spot; with
-// JavaScript a coach can also copy the full address (prescription included) in one click.
-function addCopyButtons() {
+// Sharing an address: the phone's share sheet where there is one (Web Share API), otherwise
+// the clipboard, otherwise the address shown to copy by hand. Said in #copy-status.
+async function shareOrCopy(url, title, button) {
   const status = document.getElementById("copy-status");
-  if (!navigator.clipboard || !status) return;
-  for (const anchor of document.querySelectorAll("a.self-link")) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "copy-link";
-    button.textContent = "Copy link";
-    // "Link to this cue" becomes "Copy link to this cue" for screen readers.
-    const label = anchor.querySelector(".visually-hidden")?.textContent || "Link";
-    button.setAttribute("aria-label", label.replace(/^Link/, "Copy link"));
-    button.addEventListener("click", async () => {
-      const url = new URL(anchor.getAttribute("href"), window.location.href);
-      try {
-        await navigator.clipboard.writeText(url.href);
-        status.textContent = "Link copied: " + url.href;
-        button.textContent = "Copied";
-      } catch {
-        status.textContent = "Could not copy; the link is in the address bar.";
-        window.location.hash = url.hash;
-      }
-      setTimeout(() => { button.textContent = "Copy link"; }, 2000);
-    });
-    anchor.after(button);
+  const say = (text) => { if (status) status.textContent = text; };
+  if (button.dataset.way === "share") {
+    try {
+      await navigator.share({ url, title });
+      return;
+    } catch (error) {
+      if (error.name === "AbortError") return; // the visitor closed the share sheet
+    }
+  }
+  try {
+    await navigator.clipboard.writeText(url);
+    say("Link copied: " + url);
+    const label = button.textContent;
+    button.textContent = "Copied";
+    setTimeout(() => { button.textContent = label; }, 2000);
+  } catch {
+    say("Copy this link: " + url);
   }
 }
 
-addCopyButtons();
+function shareButton(label, url, title, accessibleName) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy-link";
+  const canShare = Boolean(navigator.share);
+  button.dataset.way = canShare ? "share" : "copy";
+  button.textContent = canShare ? "Share" : label;
+  if (accessibleName) button.setAttribute("aria-label", canShare ? accessibleName.replace(/^Copy link/, "Share link") : accessibleName);
+  button.addEventListener("click", () => shareOrCopy(url(), title, button));
+  return button;
+}
+
+// Beside each "#" self-link (a section, a cue, a mistake): the plain anchor already links to
+// the spot; with JavaScript a coach can share or copy the full address, prescription included.
+function addSectionButtons() {
+  for (const anchor of document.querySelectorAll("a.self-link")) {
+    // "Link to this cue" becomes "Copy link to this cue" for screen readers.
+    const label = anchor.querySelector(".visually-hidden")?.textContent || "Link";
+    const url = () => new URL(anchor.getAttribute("href"), window.location.href).href;
+    anchor.after(shareButton("Copy link", url, document.title, label.replace(/^Link/, "Copy link")));
+  }
+}
+
+// A page's own share row (an exercise, a session card): data-share-url is the address to
+// pass on, with what came with the link.
+function addPageButtons() {
+  for (const row of document.querySelectorAll("[data-share-url]")) {
+    const url = () => row.dataset.shareUrl;
+    row.append(shareButton("Copy link", url, row.dataset.shareTitle || document.title, "Copy link to this page"));
+    row.hidden = false;
+  }
+}
+
+addSectionButtons();
+addPageButtons();
 
 // A "Print" button where a page offers one (the CSP forbids inline onclick handlers); one
 // listener for the page, so buttons that htmx swaps in work too.
