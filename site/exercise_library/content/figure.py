@@ -55,10 +55,9 @@ class _Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _known(cls, data: Any) -> Any:
-        unknown = [key for key in data if key not in cls.model_fields] if type(data) is dict else []
-        if unknown:
-            near = _schema().nearest
-            raise _schema().located(*[((k,), near(cls.names, str(k), cls.model_fields)) for k in unknown])  # fmt: skip
+        fields = cls.__pydantic_fields__
+        if type(data) is dict and (unknown := [key for key in data if key not in fields]):
+            raise _schema().located(*[((k,), _schema().nearest(cls.names, str(k), fields)) for k in unknown])  # fmt: skip
         return data
 
 
@@ -241,9 +240,14 @@ def _spots(body: Body, point: str) -> list[tuple[float, float]]:
 
 def extent(figure: Figure) -> tuple[float, float, float]:
     """The left edge, width and height (cm) of all of *figure*'s poses and props together."""
-    bodies = [place(figure.view, figure.leg, tuple(figure.props), p) for p in figure.poses]
+    return _extent(figure.view, figure.leg, tuple(figure.props), tuple(figure.poses))
+
+
+@functools.lru_cache(maxsize=1024)
+def _extent(view: str, leg: str, props: tuple[Prop, ...], poses: tuple[Pose, ...]) -> tuple[float, float, float]:  # fmt: skip
+    bodies = [place(view, leg, props, p) for p in poses]
     boxes = [(x - r, x + r, y + r) for b in bodies for _, *ends in b.segments for x, y, r in ends]
-    for prop in figure.props:
+    for prop in props:
         if prop.kind in FLOOR:
             boxes.append((prop.x - prop.size[0] / 2, prop.x + prop.size[0] / 2, prop.size[1]))
         else:
