@@ -91,6 +91,16 @@ def live_server(built_index):
         yield url
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    """The real library (content/), indexed and served on loopback."""
+    content = LIBRARY.parents[1] / "content"
+    index = tmp_path_factory.mktemp("real") / "index.sqlite3"
+    build_index_for(content, index)
+    with serve(content, index) as url:
+        yield url
+
+
 def rename_box_step_with_alias(library: Path) -> None:
     """Rename box-step to box-step-up the way an author should: the old slug kept as an
     alias, the new one recorded as published."""

@@ -8,10 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from exercise_library import ROOT
-from exercise_library.content.build import build_index_for
-
-from .browser_support import format_violations, serve
+from .browser_support import format_violations
 from .test_accessibility import run_axe
 
 pytestmark = pytest.mark.browser
@@ -66,14 +63,6 @@ def test_axe_finds_no_violations(browser: Browser, live_server: str, scheme: str
     violations = run_axe(page)
     context.close()
     assert not violations, format_violations(violations)
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    index = tmp_path_factory.mktemp("real-plan") / "index.sqlite3"
-    build_index_for(ROOT / "content", index)
-    with serve(ROOT / "content", index) as url:
-        yield url
 
 
 def _pages(pdf: bytes) -> int:

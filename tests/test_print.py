@@ -8,9 +8,6 @@ import pytest
 from playwright.sync_api import Page
 
 from exercise_library import ROOT
-from exercise_library.content.build import build_index_for as build_index
-
-from .browser_support import serve
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +16,6 @@ CONTENT = ROOT / "content"
 LONGEST = sorted(
     CONTENT.glob("exercises/*.md"), key=lambda p: len(p.read_text(encoding="utf-8")), reverse=True
 )[:6]
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    index = tmp_path_factory.mktemp("real") / "index.sqlite3"
-    build_index(CONTENT, index)
-    with serve(CONTENT, index) as url:
-        yield url
 
 
 def _pages(pdf: bytes) -> int:

@@ -154,10 +154,12 @@ def filter_map(
         on = slug in selected
         url = escape(links[slug])
         current = ' aria-current="true"' if on else ""
+        # A name to hear and an id, so focus comes back to the same muscle after the swap.
+        name = f"{escape(label)}: {'remove filter' if on else 'add filter'}"
         anchors.append(
-            f'<a rel="nofollow" class="bm-muscle bm-link bm-m-{slug}{" is-selected" if on else ""}" href="{url}"'
-            f' data-hx-get="{url}" data-hx-target="{hx_target}" data-hx-push-url="true"{current}>'
-            f'<title>{escape(label)}: {"remove filter" if on else "add filter"}</title>{_REGIONS[slug]}</a>'
+            f'<a rel="nofollow" id="{prefix}-{slug}" class="bm-muscle bm-link bm-m-{slug}{" is-selected" if on else ""}" href="{url}"'
+            f' data-hx-get="{url}" data-hx-target="{hx_target}" data-hx-push-url="true" aria-label="{name}"{current}>'
+            f'<title>{name}</title>{_REGIONS[slug]}</a>'
         )  # fmt: skip
     chosen = ", ".join(escape(m.label) for m in muscles if m.slug in selected)
     desc = "Front and back of a figure. Select a muscle to add it to the filter, select it again to remove it."

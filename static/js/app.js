@@ -82,3 +82,44 @@ function watchFilterPanel() {
 
 watchFilterPanel();
 document.addEventListener("htmx:after:swap", watchFilterPanel);
+
+// "Show N results" in the filter panel: the panel folds and focus goes to the results.
+function enableShowResults() {
+  for (const link of document.querySelectorAll(".show-results")) {
+    link.hidden = false;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      const panel = link.closest("details");
+      if (panel) panel.open = false;
+      filtersOpen = false;
+      const results = document.getElementById("results");
+      results?.scrollIntoView();
+      results?.focus({ preventScroll: true });
+    });
+  }
+}
+
+enableShowResults();
+document.addEventListener("htmx:after:swap", enableShowResults);
+
+// Focus after a swap. The control used keeps it when it comes back with the same id (a
+// checkbox, a muscle of the body map); "Show more" hands it to the first card it brought.
+let focusedId = null;
+let growingList = null;
+let cardsBefore = 0;
+document.addEventListener("htmx:before:request", (event) => {
+  const source = event.detail?.ctx?.sourceElement;
+  focusedId = document.activeElement?.id || source?.id || null;
+  growingList = source?.closest?.("#load-more")?.parentElement || null;
+  cardsBefore = growingList ? growingList.querySelectorAll(":scope > li.card").length : 0;
+});
+document.addEventListener("htmx:after:settle", () => {
+  if (growingList) {
+    const first = growingList.querySelectorAll(":scope > li.card")[cardsBefore];
+    first?.querySelector("a")?.focus();
+    growingList = null;
+    return;
+  }
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (lost && focusedId) document.getElementById(focusedId)?.focus();
+});

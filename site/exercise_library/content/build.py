@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template, url_for
+from markupsafe import Markup
 from sqlalchemy import Connection, create_engine, event, insert
 
-from .. import create_app, models
+from .. import bodymap, create_app, models
 from ..db import db, read_version
 from ..search import FTS_COLUMNS, words
 from ..views import term_url
@@ -44,7 +45,7 @@ from .library import (
     worker_pool,
 )
 from .markdown import render_inline
-from .schema import TERM_KINDS, Dose
+from .schema import TERM_KINDS, Dose, ExerciseMeta
 
 INDEX_FORMAT = "7"
 # The words a misspelling may be corrected to: letters only, long enough to be mistyped.
@@ -262,6 +263,7 @@ def _render(slugs: list[str]) -> list[Pages]:
                 "regressions": ladder,
                 "progressions": [(s.exercise, render_inline(s.when)) for s in meta.progressions],
                 "figure": drawn[0],
+                "muscle_map": _muscle_map(meta, shared["terms"]["muscle"]),
             }
             intro, article = (
                 render_template(f"exercises/_{name}.html", **context)
@@ -272,6 +274,15 @@ def _render(slugs: list[str]) -> list[Pages]:
             steps = ladder + context["progressions"]
             pages.append((str(context["tags"]), intro, article, steps, vocabulary, *drawn))
     return pages
+
+
+def _muscle_map(meta: ExerciseMeta, muscles: dict) -> Markup:
+    """The body map of the muscles an exercise works, as its page shows it."""
+    primary, secondary = (
+        [(slug, muscles[slug].label) for slug in getattr(meta.muscles, role)]
+        for role in ("primary", "secondary")
+    )
+    return bodymap.highlight(primary, secondary)
 
 
 def _dose(dose: Dose) -> dict:
