@@ -315,5 +315,5 @@ def test_a_qr_code_has_four_pixels_a_module_and_its_quiet_zone(items):
     assert svg["viewbox"] == f"0 0 {side} {side}"
     assert svg.path["d"].startswith("M4 ")  # the first dark module after 4 of quiet zone
     # Printed, a code is capped by its class (site.css): no module under 0.5 mm.
-    cap_mm = {"qr": 45, "qr-large": 70, "qr-huge": 95}[svg["class"][-1]]
+    cap_mm = {"qr": 30, "qr-large": 45, "qr-huge": 70, "qr-max": 95}[svg["class"][-1]]
     assert min(cap_mm, side * 25.4 / 96) / modules >= 0.5

@@ -191,6 +191,9 @@ class SessionPlan:
 
 QR_MODULE_PX = 4  # on screen; 4 px is about 1 mm, and print caps the code (site.css)
 QR_QUIET_ZONE = 4  # modules of white around the code, as the standard asks
+# The class a code gets by how many modules it has across: site.css caps each on paper
+# (30, 45, 70 and 95 mm) so that no module prints under 0.5 mm.
+QR_PRINT_SIZES = ((60, ""), (90, "qr-large"), (140, "qr-huge"), (10**6, "qr-max"))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -205,7 +208,7 @@ def qr_svg(url: str, label: str) -> Markup:
     side = code.symbol_size(scale=QR_MODULE_PX, border=QR_QUIET_ZONE)[0]
     # A code of many modules gets more room on paper, so no module prints under 0.5 mm.
     modules = code.symbol_size(border=QR_QUIET_ZONE)[0]
-    size = "qr" if modules <= 88 else "qr qr-large" if modules <= 136 else "qr qr-huge"
+    size = next(f"qr {name}".strip() for most, name in QR_PRINT_SIZES if modules <= most)
     svg = code.svg_inline(
         scale=QR_MODULE_PX, border=QR_QUIET_ZONE, svgclass=size, lineclass="qr-path",
         omitsize=True, title=label,
