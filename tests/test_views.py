@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 from bs4 import BeautifulSoup
 from flask import request
@@ -450,11 +452,21 @@ def test_pages_link_an_icon_and_a_manifest(client):
     page = soup(client.get("/"))
     with client.get(page.find("link", rel="manifest")["href"]) as response:
         assert response.status_code == 200
-        icon = response.get_json(force=True)["icons"][0]["src"]
-    # The manifest names the icon by its lasting address; the page links a fingerprinted copy.
-    for address in (icon, page.find("link", rel="icon")["href"]):
-        with client.get(address) as response:
-            assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        icons = response.get_json(force=True)["icons"]
+    # The manifest names its icons by their lasting addresses, each of the size and type it
+    # says; the page links a fingerprinted copy of the SVG.
+    assert {(i["sizes"], i["purpose"]) for i in icons} >= {
+        ("192x192", "any"),
+        ("512x512", "maskable"),
+    }
+    for icon in icons:
+        with client.get(icon["src"]) as response:
+            assert response.status_code == 200 and response.mimetype == icon["type"]
+            if icon["type"] == "image/png":
+                width, height = struct.unpack(">II", response.data[16:24])
+                assert f"{width}x{height}" == icon["sizes"]
+    with client.get(page.find("link", rel="icon")["href"]) as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
 
 
 def test_a_server_error_is_a_designed_500_page(built_index):
@@ -536,7 +548,8 @@ def test_an_unclean_address_is_redirected_however_often_its_clean_twin_was_asked
 
 def test_exercise_page_shows_its_figure_under_the_title(client):
     page = soup(client.get("/exercises/hinge-basic"))
-    figure = page.select_one(".exercise-intro h1 + figure.exercise-figure svg.fig")
+    # Under the title (and the prescription, when a link brings one): the intro starts with it.
+    figure = page.select_one(".exercise-header + .exercise-intro > figure.exercise-figure svg.fig")
     assert figure["role"] == "img" and figure["aria-labelledby"] == "fig-title fig-desc"
     assert len(figure.select(".fig-frame")) == 2
 

@@ -59,6 +59,18 @@ def build_assets(source: Path, target: Path) -> dict[str, str]:
     return manifest
 
 
+# What every page loads, in this order: base.html links them, and the service worker keeps
+# them so that a page kept for offline reading still has its styles and scripts.
+STYLESHEETS = ("css/site.css", "css/body-map.css", "css/figure.css")
+SCRIPTS = ("vendor/htmx-4.0.1.min.js", "js/app.js")
+ICON = "icons/icon.svg"
+
+
+def page_assets() -> list[str]:
+    """The fingerprinted addresses of what every page loads."""
+    return [asset_url(path) for path in (*STYLESHEETS, *SCRIPTS, ICON)]
+
+
 def asset_url(path: str) -> str:
     """The address of a static file under its fingerprinted name."""
     return current_app.extensions["assets"][path]
@@ -102,4 +114,5 @@ def init_app(app: Flask) -> Path:
         path: f"{app.static_url_path}/{name}" for path, name in hashed.items()
     }
     app.add_template_global(asset_url)
+    app.jinja_env.globals.update(stylesheets=STYLESHEETS, scripts=SCRIPTS, icon=ICON)
     return target

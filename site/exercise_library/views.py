@@ -9,8 +9,9 @@ from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, r
 from sqlalchemy import bindparam, select
 
 from . import bodymap, search
+from .assets import page_assets
 from .coach import Prescription
-from .db import db
+from .db import db, index_version
 from .http import (
     canonical_url,
     is_canonical,
@@ -171,6 +172,29 @@ def guide(slug: str):
 def assessments():
     rows = db.session.scalars(select(Assessment).order_by(Assessment.position))
     return render_template("assessments/index.html", assessments=list(rows))
+
+
+@bp.get("/offline")
+def offline():
+    """What the service worker shows for a page it has not kept, with no connection."""
+    return render_template("offline/page.html", phases=search.known_terms().get("phase", []))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, at the root so that it covers every page. It lists the files it
+    keeps from the start (the offline page, the programs, the shared static files) by their
+    fingerprinted names, and is renamed with every index."""
+    phases = [term_url("phase", t.slug) for t in search.known_terms().get("phase", [])]
+    body = render_template(
+        "offline/sw.js",
+        version=index_version() or "none",
+        offline=url_for("pages.offline"),
+        precache=[url_for("pages.offline"), *phases, *page_assets()],
+    )
+    # Checked again on every visit: a new index (or new code) must reach the phone.
+    headers = {"Cache-Control": "no-cache", "Content-Type": "text/javascript; charset=utf-8"}
+    return body, 200, headers
 
 
 @bp.get("/healthz")

@@ -123,3 +123,9 @@ document.addEventListener("htmx:after:settle", () => {
   const lost = !document.activeElement || document.activeElement === document.body;
   if (lost && focusedId) document.getElementById(focusedId)?.focus();
 });
+
+// Offline reading: the service worker keeps the exercise pages and session cards opened here
+// (templates/offline/sw.js). Without it the site works the same, online.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {});
+}
