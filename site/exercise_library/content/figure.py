@@ -350,7 +350,7 @@ def _drawn(view: str, leg: str, props: tuple[Prop, ...], poses: tuple[Pose, ...]
     stage, bodies = f'<g class="fig-stage">{pen.stage(figure.props)}</g>', [pen.body(figure, b) for b in placed]  # fmt: skip
     frames = [
         f'<g class="fig-frame fig-p{n}" transform="translate({pen.width * (n - 1)})">{stage}'
-        f'<g class="fig-pose"><text class="fig-number" x="12" y="40" stroke="none">{pose.step}</text>{body}</g></g>'
+        f'<g class="fig-pose"><text class="fig-number" x="12" y="40" stroke="none" font-size="34" font-weight="bold">{pose.step}</text>{body}</g></g>'
         for n, (pose, body) in enumerate(zip(poses, bodies, strict=True), 1)
     ]  # fmt: skip
     body, key = placed[1], bodies[1]
