@@ -108,5 +108,8 @@ def rename_box_step_with_alias(library: Path) -> None:
     text = old.read_text().replace("muscles:", "aliases: [box-step]\nmuscles:", 1)
     old.unlink()
     (library / "exercises" / "box-step-up.md").write_text(text)
+    # Links to it follow the new slug: a former slug only answers for links already shared.
+    hold = library / "exercises" / "balance-hold.md"
+    hold.write_text(hold.read_text().replace("exercise: box-step\n", "exercise: box-step-up\n"))
     with (library / "published.txt").open("a") as record:
         record.write("box-step-up\n")

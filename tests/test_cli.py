@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,7 @@ def test_index_after_a_broken_file_keeps_the_previous_index(library_copy, tmp_pa
 
 def test_publish_records_new_exercises_once(library_copy, tmp_path):
     text = (library_copy / "exercises" / "box-step.md").read_text()
+    text = re.sub(r"regressions:\n(  .*\n)+", "", text)  # off the ladder, which is kept two-way
     (library_copy / "exercises" / "box-step-down.md").write_text(text)
     runner = _runner(library_copy, tmp_path / "i.sqlite3")
     assert runner.invoke(args=["check"]).exit_code != 0

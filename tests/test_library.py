@@ -63,6 +63,10 @@ CASE_PROBLEMS = {
     "superscript-reps": (15, "'reps' must be a whole number from 1 to 600 (10)"),
     "huge-range": (18, "got '1-99999'"),
     "when-raw-html": (22, "raw HTML is not allowed ('<img src=x onerror"),
+    "one-way-ladder": (
+        20,
+        "lists 'balance-hold' in regressions, but balance-hold.md does not list 'one-way-ladder'",
+    ),
     "when-javascript": (22, "a link to 'javascript:alert(1)' is not allowed"),
     "javascript-reference-link": (54, "a 'javascript:' link is not allowed"),
     "javascript-entity-link": (52, "a link to 'javascript:alert(1)' is not allowed"),
@@ -91,6 +95,39 @@ def test_the_fixture_library_is_clean():
     library, problems = load_library(LIBRARY)
     assert problems == []
     assert len(library.exercises) == 6
+
+
+# A phase program that disagrees with the pages it prescribes: tests/cases/programs/, each
+# read as the fixture's program of a phase, after its beginner program.
+PROGRAM_PROBLEMS = {
+    "dose-disagrees": ("beginner", 11, "'hinge-basic' is prescribed 4 x 10 reps, but its page"),
+    "no-dose-for-the-phase": ("beginner", 11, "'rear-foot-squat' has no dose for the beginner"),
+    "easier-rung-never-trained": (
+        "intermediate",
+        10,
+        "'rear-foot-squat' is reached from split-squat-basic",
+    ),
+    "gate-never-trained": ("beginner", 18, "the move-on gate names 'split-squat-basic'"),
+    "session-longer-than-it-takes": ("beginner", 7, "takes about 6 minutes at its doses"),
+    "unknown-swap": (
+        "beginner",
+        10,
+        "unknown exercise 'split-squat-basik': did you mean 'split-squat-basic'?",
+    ),
+}
+
+
+def test_every_program_case_has_an_expectation():
+    assert {path.stem for path in (CASES / "programs").glob("*.md")} == set(PROGRAM_PROBLEMS)
+
+
+@pytest.mark.parametrize("case", sorted(PROGRAM_PROBLEMS))
+def test_a_program_that_disagrees_is_reported_at_its_line(case: str, library_copy: Path):
+    phase, line, words = PROGRAM_PROBLEMS[case]
+    shutil.copy(CASES / "programs" / f"{case}.md", library_copy / "phases" / f"{phase}.md")
+    _, problems = load_library(library_copy)
+    assert any(p.line == line and words in p.message for p in problems), problems
+    assert all(p.path.endswith(f"phases/{phase}.md") for p in problems)
 
 
 @pytest.mark.parametrize("case", sorted(CASE_PROBLEMS))
@@ -221,7 +258,7 @@ def test_a_program_naming_an_unknown_exercise_is_reported(library_copy: Path):
         program.read_text().replace("exercise: hinge-basic", "exercise: hinge-basik")
     )
     _, problems = load_library(library_copy)
-    assert _reported(problems, "beginner.md", 10, "did you mean 'hinge-basic'"), problems
+    assert _reported(problems, "beginner.md", 12, "did you mean 'hinge-basic'"), problems
 
 
 def test_version_depends_only_on_content(library_copy: Path):

@@ -12,6 +12,7 @@ from ..search import words
 from ..slugs import is_slug, slugify
 from .figure import unknown_steps
 from .frontmatter import Problem
+from .programs import check_programs
 from .schema import nearest
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def check_library(library: Library) -> list[Problem]:
     problems += [p for exercise in library.exercises.values() for p in unknown_steps(exercise)]
     problems += _synonyms(library)
     problems += _body_map(library)
+    problems += check_programs(library)
     return problems
 
 
@@ -71,6 +73,9 @@ def _unknown_exercise(slug: str, library: Library, owners: dict[str, str]) -> st
     return nearest("exercise", slug, sorted(library.exercise_files))
 
 
+_BACK = {"progressions": "regressions", "regressions": "progressions"}
+
+
 def _ladders(library: Library, owners: dict[str, str]) -> list[Problem]:
     problems = []
     for exercise in library.exercises.values():
@@ -84,6 +89,15 @@ def _ladders(library: Library, owners: dict[str, str]) -> list[Problem]:
                     problems.append(Problem(exercise.path, line, message))
                 elif step.exercise not in library.exercise_files:
                     message = f"{direction}: {_unknown_exercise(step.exercise, library, owners)}"
+                    problems.append(Problem(exercise.path, line, message))
+                elif (other := library.exercises.get(step.exercise)) and exercise.slug not in [
+                    back.exercise for back in getattr(other.meta, _BACK[direction])
+                ]:
+                    message = (
+                        f"'{exercise.slug}' lists '{other.slug}' in {direction}, but"
+                        f" {other.slug}.md does not list '{exercise.slug}' in {_BACK[direction]}:"
+                        " add it there (a ladder is walked both ways), or drop this rung"
+                    )
                     problems.append(Problem(exercise.path, line, message))
     for program in library.programs.values():
         for number, session in enumerate(program.meta.sessions):

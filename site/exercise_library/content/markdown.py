@@ -92,6 +92,9 @@ class Body:
     cues: list[Cue] = field(default_factory=list)
     mistakes: list[Mistake] = field(default_factory=list)
     links: list[tuple[str, int]] = field(default_factory=list)
+    parts: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # a document's ## headings: (line, anchor)
     problems: list[tuple[int, str]] = field(default_factory=list)
 
     def report(self, line: int, message: str) -> None:
@@ -99,6 +102,15 @@ class Body:
 
     def section(self, anchor: str) -> Section | None:
         return next((s for s in self.sections if s.anchor == anchor), None)
+
+    def links_under(self, anchor: str) -> list[tuple[str, int]]:
+        """The links of a document's ``## `` part with the anchor *anchor*."""
+        starts = [line for line, name in self.parts if name == anchor]
+        if not starts:
+            return []
+        ends = [line for line, _ in self.parts if line > starts[0]]
+        end = min(ends, default=10**9)
+        return [(href, line) for href, line in self.links if starts[0] < line < end]
 
     @property
     def html(self) -> str:
@@ -197,7 +209,10 @@ def parse_document(text: str) -> Body:
     _scan(tokens, body)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h2", "h3"):
-            token.attrSet("id", slugify(tokens[index + 1].content))
+            anchor = slugify(tokens[index + 1].content)
+            token.attrSet("id", anchor)
+            if token.tag == "h2":
+                body.parts.append((_line(token), anchor))
     body.sections.append(Section("", "", _render(tokens), _plain(tokens)))
     if not body.text.strip():
         body.report(0, "the body is empty: write it below the front matter")
