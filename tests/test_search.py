@@ -15,7 +15,8 @@ from exercise_library.content.build import build_index_for as build_index
 from exercise_library.db import db
 from exercise_library.http import query_pairs
 from exercise_library.models import Exercise
-from exercise_library.search import Filters, Query, nearest_word
+from exercise_library.query import Query, nearest_word
+from exercise_library.search import Filters
 
 KNOWN = {"phase": ["beginner", "intermediate", "advanced"], "equipment": ["none", "dumbbell"]}
 

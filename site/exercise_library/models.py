@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
 
+# The full-text table's columns (content/build.py creates it; content/library.py
+# `searched_text` fills them; search.py and cards.py read them).
+FTS_COLUMNS = ("title", "names", "summary", "labels", "why", "cues", "mistakes", "body")
+
 
 class Meta(db.Model):
     """Facts about the index itself: its content version, when it was built, its size."""

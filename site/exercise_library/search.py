@@ -7,32 +7,28 @@ A page is the results sorted in Python: by id for "easiest first" (ids are numbe
 first when the index is built), by the title order kept per index for "A to Z", or by the
 relevance key of `_relevance`.
 
-Search text is read as words (`Query`): each quoted, so no input is ever read as FTS
-syntax, with its other forms (calf, calves) and the synonyms of taxonomy.yml as
-alternatives, and it reaches SQL as a bound parameter. The last word is also tried as the
-start of a word only when, as typed, the words find nothing (someone still typing); a word
-found nowhere is corrected to the nearest word of the library when that is clear, and
-otherwise offered as "Did you mean"."""
+Search text is read as a `Query` (query.py) and reaches SQL as a bound parameter. The last
+word is also tried as the start of a word only when, as typed, the words find nothing
+(someone still typing); a word found nowhere is corrected to the nearest word of the
+library when that is clear, and otherwise offered as "Did you mean". A page's cards are
+cards.py's."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 import itertools
-import json
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from flask import url_for
-from markupsafe import Markup, escape
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
+from .cards import Card, cards
 from .db import db, index_version
 from .models import Exercise, Name, Synonym, Term, Word
+from .query import Phrase, Query, nearest_word, search_words, words
 
 FACETS = ("phase", "equipment", "muscle")
 FACET_LABELS = {"phase": "Phase", "equipment": "Equipment", "muscle": "Target muscle"}
@@ -40,102 +36,12 @@ SORTS = {"level": "Easiest first", "title": "A to Z", "relevance": "Best match"}
 PAGE_SIZE = 30
 MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 200
-MAX_QUERY_WORDS = 12
-# The full-text columns, filled by content/library.py `searched_text`.
-FTS_COLUMNS = ("title", "names", "summary", "labels", "why", "cues", "mistakes", "body")
 # Where all the searched words are found, best first (the relevance key); then anywhere.
 RANKED_PLACES = ("title", "names", "summary", "labels", "why", "cues mistakes")
 _MATCH = "SELECT rowid FROM exercise_fts WHERE exercise_fts MATCH ?"
-# Plurals the Porter stemmer does not join ("calves" stems to "calv"): either form finds both.
-IRREGULAR_FORMS = (("calf", "calves"), ("foot", "feet"), ("half", "halves"))
-_OTHER_FORMS = {a: b for pair in IRREGULAR_FORMS for a, b in (pair, pair[::-1])}
 # Words every exercise here implies: "single-leg" in a title does not make it less exactly
 # what was searched for.
 IMPLIED = {"single", "leg", "one", "legged"}
-# Where a match is quoted on a card when the title does not show it, most telling first.
-MATCH_PLACES = {
-    "names": "Also called",
-    "why": "Why it matters",
-    "cues": "Cue",
-    "mistakes": "Common mistake",
-    "body": "",
-}
-MARK, END = "\x01", "\x02"  # never in content: checks refuse control characters
-
-
-def words(text: str) -> list[str]:
-    """*text* as search reads it: lower-case words, split at anything but letters and digits
-    (as the full-text index's tokenizer splits)."""
-    return re.findall(r"[^\W_]+", text.lower())
-
-
-def search_words(q: str) -> list[str]:
-    return words(q)[:MAX_QUERY_WORDS]
-
-
-Phrase = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Query:
-    """What search text asks of the full-text index: every group must match, and a group
-    matches by any one of its phrases (a word and its other forms, or a synonym and the
-    phrases it finds)."""
-
-    typed: Phrase
-    groups: tuple[tuple[Phrase, ...], ...]
-    plain_last: bool  # the last group is a word as typed, not a synonym
-    prefix: bool = False
-
-    @classmethod
-    def parse(cls, q: str, synonyms: Mapping[Phrase, tuple[Phrase, ...]]) -> Query | None:
-        typed = tuple(search_words(q))
-        if not typed:
-            return None
-        longest = max(map(len, synonyms), default=1)
-        groups: list[tuple[Phrase, ...]] = []
-        n = plain = 0
-        while n < len(typed):
-            for size in range(min(longest, len(typed) - n), 0, -1):
-                said = typed[n : n + size]
-                if said in synonyms:
-                    groups.append((said, *synonyms[said]))
-                    n, plain = n + size, False
-                    break
-            else:
-                word = typed[n]
-                other = _OTHER_FORMS.get(word)
-                groups.append(((word,), (other,)) if other else ((word,),))
-                n, plain = n + 1, True
-        return cls(typed, tuple(groups), plain_last=plain)
-
-    @property
-    def can_be_prefix(self) -> bool:
-        """Whether the last word could be the start of a longer one being typed."""
-        return self.plain_last and not self.prefix and len(self.typed[-1]) >= 3
-
-    def as_prefix(self) -> Query:
-        return Query(self.typed, self.groups, self.plain_last, prefix=True)
-
-    def expression(self, columns: str = "") -> str:
-        """The FTS5 query: each phrase quoted, the groups joined by AND; with *columns*, only
-        matches inside those columns."""
-        last = len(self.groups) - 1
-        found = " AND ".join(self._group(group, n == last) for n, group in enumerate(self.groups))
-        return f"{{{columns}}} : ({found})" if columns else found
-
-    def phrase(self) -> str | None:
-        """The typed words written together, for more than one word."""
-        if len(self.typed) < 2:
-            return None
-        return '"' + " ".join(self.typed) + '"' + ("*" if self.prefix else "")
-
-    def _group(self, group: tuple[Phrase, ...], last: bool) -> str:
-        quoted = [
-            '"' + " ".join(phrase) + '"' + ("*" if self.prefix and last and n == 0 else "")
-            for n, phrase in enumerate(group)
-        ]
-        return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
 
 
 @dataclass(frozen=True)
@@ -212,20 +118,6 @@ class FacetValue:
     term: Term
     count: int
     selected: bool
-
-
-@dataclass(frozen=True)
-class Card:
-    """An exercise in a list: its heading and summary with the searched words marked, where
-    else the search found it when the title does not show it, and its tags."""
-
-    url: str
-    title: Markup
-    summary: Markup
-    tags: Markup
-    found: Markup | None = None
-    found_in: str = ""
-    still: str = ""  # the key pose of its figure, as SVG
 
 
 @dataclass(frozen=True)
@@ -351,27 +243,6 @@ def _matching(expression: str) -> frozenset[int]:
 def _found_anywhere(query: Query) -> bool:
     driver = db.session.connection().connection.dbapi_connection
     return driver.execute(f"{_MATCH} LIMIT 1", (query.expression(),)).fetchone() is not None
-
-
-def nearest_word(word: str, vocabulary: Mapping[str, int]) -> tuple[str | None, bool]:
-    """The library's word nearest to *word* (letters swapped, missing, extra or wrong: one
-    edit in a short word, two in a longer one), the most used of equals; and whether it
-    stands out, being the only one that near or used three times as often as the next."""
-    if len(word) < 3 or not word.isalpha():
-        return None, False
-    limit = 1 if len(word) <= 4 else 2
-    near = process.extract(
-        word, list(vocabulary), scorer=OSA.distance, score_cutoff=limit, limit=None
-    )
-    if not near:
-        return None, False
-    best = min(distance for _, distance, _ in near)
-    closest = sorted(
-        (choice for choice, distance, _ in near if distance == best),
-        key=lambda choice: (-vocabulary[choice], choice),
-    )
-    clear = len(closest) == 1 or vocabulary[closest[0]] >= 3 * vocabulary[closest[1]]
-    return closest[0], clear
 
 
 def _spelling(query: Query, known: Taxonomy) -> Spelling:
@@ -504,65 +375,6 @@ def _relevance(query: Query, known: Taxonomy) -> Callable[[int], tuple]:
         )
 
     return key
-
-
-def _marked(fts_text: str | None) -> Markup:
-    """FTS5 `highlight`/`snippet` output as HTML: the text escaped, the marks made <mark>."""
-    escaped = str(escape(fts_text or ""))
-    return Markup(escaped.replace(MARK, "<mark>").replace(END, "</mark>"))
-
-
-_MARKED = (
-    "SELECT rowid, highlight(exercise_fts, 0, :mark, :end), highlight(exercise_fts, 2, :mark, :end), "
-    + ", ".join(
-        f"snippet(exercise_fts, {FTS_COLUMNS.index(place)}, :mark, :end, '…', 14)"
-        for place in MATCH_PLACES
-    )
-    + " FROM exercise_fts WHERE exercise_fts MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))"
-)
-
-
-def cards(ids: list[int], query: Query | None = None) -> list[Card]:
-    """The cards of exercises *ids*, in that order; with *query*, its words marked."""
-    rows = db.session.execute(
-        select(
-            Exercise.id,
-            Exercise.slug,
-            Exercise.title,
-            Exercise.summary,
-            Exercise.tags_html,
-            Exercise.still_svg,
-        ).where(Exercise.id.in_(ids))
-    ).all()
-    marked = {}
-    if query is not None and ids:
-        found = db.session.execute(
-            text(_MARKED),
-            {"mark": MARK, "end": END, "match": query.expression(), "ids": json.dumps(ids)},
-        )
-        marked = {row[0]: row[1:] for row in found}
-    by_id = {}
-    for exercise_id, slug, title, summary, tags, still in rows:
-        url = url_for("pages.exercise_detail", slug=slug)
-        if exercise_id not in marked:
-            by_id[exercise_id] = Card(
-                url, escape(title), escape(summary), Markup(tags), still=Markup(still)
-            )
-            continue
-        title_marked, summary_marked, *snippets = marked[exercise_id]
-        found_in, found = "", None
-        if MARK not in title_marked:
-            # The quote that marks the most, the most telling place of equals.
-            marks, place = max(
-                ((snippet or "").count(MARK), -n) for n, snippet in enumerate(snippets)
-            )
-            if marks:
-                found_in, found = list(MATCH_PLACES.values())[-place], _marked(snippets[-place])
-        by_id[exercise_id] = Card(
-            url, _marked(title_marked), _marked(summary_marked), Markup(tags), found, found_in,
-            Markup(still),
-        )  # fmt: skip
-    return [by_id[i] for i in ids]
 
 
 def term_page(term: Term, page: int) -> tuple[int, list[Card]]:

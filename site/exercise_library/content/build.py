@@ -30,7 +30,8 @@ from sqlalchemy import Connection, create_engine, event, insert
 
 from .. import bodymap, create_app, models
 from ..db import db, read_version
-from ..search import FTS_COLUMNS, words
+from ..models import FTS_COLUMNS
+from ..query import words
 from ..views import term_url
 from . import figure
 from .frontmatter import Problem

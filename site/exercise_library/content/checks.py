@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..bodymap import REGIONS
-from ..search import words
+from ..query import words
 from ..slugs import is_slug, slugify
 from .figure import unknown_steps
 from .frontmatter import Problem

@@ -77,7 +77,7 @@ class Library:
         return display(self.root / relative)
 
     def searched_text(self, exercise: Exercise) -> dict[str, str]:
-        """What search reads of *exercise*, by full-text column (search.FTS_COLUMNS): its
+        """What search reads of *exercise*, by full-text column (models.FTS_COLUMNS): its
         names, the labels of its family, equipment and main muscles, why it matters, its
         cues and mistakes, and the rest of its text with the muscles it also works."""
         assert self.taxonomy is not None
