@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..slugs import is_slug
-from . import checks, markdown, schema
+from . import checks, markdown, programs, schema
 from .frontmatter import Lines, Problem, YamlError, load_yaml, split
 
 MAX_FILE_BYTES = 1_000_000
@@ -46,7 +46,7 @@ class Page(Generic[Meta]):
 
 
 Exercise = Page[schema.ExerciseMeta]
-Program = Page[schema.ProgramMeta]
+Program = Page[programs.ProgramMeta]
 Guide = Page[schema.GuideMeta]
 
 
@@ -309,7 +309,7 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
                     Problem(display(path), 1, f"{message} (the file name must be a phase slug)")
                 )
                 continue
-            program, found = read_page(path, root, schema.ProgramMeta, markdown.parse_document)
+            program, found = read_page(path, root, programs.ProgramMeta, markdown.parse_document)
             problems += found
             if program is not None:
                 library.programs[program.slug] = program

@@ -1,16 +1,45 @@
-"""What a phase program must agree with: the pages of the exercises it prescribes (their
-dose for its phase, their ladders and prerequisites), its own move-on gates, and the time
-it says a session takes. Each disagreement is a problem at the program's line."""
+"""A phase program: its format (`phases/<phase>.md`), and what it must agree with: the
+pages of the exercises it prescribes (their dose for its phase, their ladders and
+prerequisites), its own move-on gates, and the time it says a session takes. Each
+disagreement is a problem at the program's line."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field
 
 from .frontmatter import Problem
-from .schema import Dose, ProgramItem, ProgramSession, nearest
+from .schema import Count, Dose, ExerciseSlug, Model, Summary, Text, Title, nearest
 
 if TYPE_CHECKING:
     from .library import Library, Program
+
+
+class ProgramItem(Dose):
+    exercise: ExerciseSlug
+    rest_seconds: Count | None = None  # between sets, where it is not the session's
+    differs: Text | None = None  # why this dose is not the one on the exercise's page
+    swaps: list[ExerciseSlug] = Field(default_factory=list)  # what a coach may put in its place
+
+
+class ProgramSession(Model):
+    name: Text
+    focus: Text | None = None
+    minutes: Count  # how long the session takes, warm-up included ("30-40")
+    warm_up_minutes: Annotated[int, Field(ge=0, le=30)] = 0
+    rest_seconds: Count  # between sets ("45-60")
+    exercises: Annotated[list[ProgramItem], Field(min_length=1)]
+
+
+class ProgramMeta(Model):
+    """The front matter of `phases/<phase>.md`."""
+
+    title: Title
+    summary: Summary
+    sessions_per_week: Annotated[int, Field(ge=1, le=7)]
+    sessions: Annotated[list[ProgramSession], Field(min_length=1)]
+
 
 REP_SECONDS = 3  # a rep prescribed without a tempo
 CHANGEOVER_SECONDS = 60  # from one exercise to the next: the weights, the box, the band

@@ -289,31 +289,6 @@ class Taxonomy(Model):
         }
 
 
-class ProgramItem(Dose):
-    exercise: ExerciseSlug
-    rest_seconds: Count | None = None  # between sets, where it is not the session's
-    differs: Text | None = None  # why this dose is not the one on the exercise's page
-    swaps: list[ExerciseSlug] = []  # exercises a coach may put in its place
-
-
-class ProgramSession(Model):
-    name: Text
-    focus: Text | None = None
-    minutes: Count  # how long the session takes, warm-up included ("30-40")
-    warm_up_minutes: Annotated[int, Field(ge=0, le=30)] = 0
-    rest_seconds: Count  # between sets ("45-60")
-    exercises: Annotated[list[ProgramItem], Field(min_length=1)]
-
-
-class ProgramMeta(Model):
-    """The front matter of `phases/<phase>.md`."""
-
-    title: Title
-    summary: Summary
-    sessions_per_week: Annotated[int, Field(ge=1, le=7)]
-    sessions: Annotated[list[ProgramSession], Field(min_length=1)]
-
-
 class GuideMeta(Model):
     """The front matter of `guides/<slug>.md`."""
 
