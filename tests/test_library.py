@@ -103,7 +103,7 @@ PROGRAM_PROBLEMS = {
     "dose-disagrees": ("beginner", 11, "'hinge-basic' is prescribed 4 x 10 reps, but its page"),
     "no-dose-for-the-phase": ("beginner", 11, "'rear-foot-squat' has no dose for the beginner"),
     "easier-rung-never-trained": (
-        "intermediate",
+        "advanced",
         10,
         "'rear-foot-squat' is reached from split-squat-basic",
     ),

@@ -156,6 +156,13 @@ def _check_program(library: Library, program: Program, earlier: set[str]) -> lis
     return problems
 
 
+def _first_phase(exercise, library: Library) -> str:
+    """The earliest phase an exercise's page lists, in the taxonomy's order."""
+    assert library.taxonomy is not None
+    order = [term.slug for term in library.taxonomy.phases]
+    return min(exercise.meta.phases, key=order.index)
+
+
 def _against_the_page(
     item: ProgramItem,
     exercise,
@@ -199,9 +206,14 @@ def _against_the_page(
                 f"'{item.exercise}' needs {', '.join(missing)} first (its easier rungs), but no"
                 " earlier phase or earlier exercise of this session trains them: add them before it"
             )
-    elif easier and earlier and not set(easier) & (earlier | here):
-        # The first phase is where training starts; a later one builds on an easier rung the
-        # athlete has trained.
+    elif (
+        easier
+        and item.exercise not in earlier
+        and _first_phase(exercise, library) != phase
+        and not set(easier) & (earlier | here)
+    ):
+        # An exercise starts in the first phase its page lists: that is an entry rung of that
+        # phase. Prescribed in a later one, it builds on an easier rung the athlete has trained.
         found.append(
             f"'{item.exercise}' is reached from {', '.join(easier)} (its easier rungs), and this"
             " program and the earlier ones train none of them: add one, or start from an easier rung"
