@@ -4,7 +4,7 @@ The corpus is the real library (taxonomy, phases, guides, assessments and the re
 exercises, so the home page and the links into it stay real) padded with generated
 exercises until it holds the asked-for number. Every generated file follows
 content/README.md: the five body sections in order, enough steps, cues and mistakes, a
-dosage for each phase, ladders that only ever climb, links to files that exist, and every
+dosage for each phase, ladders walked both ways, links to files that exist, and every
 slug recorded in published.txt. The same seed gives the same corpus, byte for byte.
 
     python bench/generate.py 1000 /tmp/corpus-1000
@@ -260,8 +260,8 @@ def generate(count: int, target: Path, seed: int = 1) -> Path:
     slugs = [slugify(title) for title, _, _ in chosen]
     if len(set(slugs)) != len(slugs) or set(slugs) & set(real):
         raise AssertionError("generated slugs must be unique")  # a bug in the word lists
-    # Ladders stay within one movement. Progressions point later in the list and
-    # regressions earlier, so the progression graph can never loop.
+    # Ladders stay within one movement. Progressions point to the next two in the list and
+    # regressions to the two before, so every link has its way back and no ladder loops.
     by_movement: dict[str, list[int]] = {}
     position_in_movement = []
     for index, (_, movement, _) in enumerate(chosen):
@@ -272,7 +272,7 @@ def generate(count: int, target: Path, seed: int = 1) -> Path:
         same = by_movement[movement.name]
         position = position_in_movement[index]
         harder = [slugs[j] for j in same[position + 1 : position + 3]]
-        easier = [slugs[same[position - 1]]] if position and rng.random() < 0.6 else []
+        easier = [slugs[j] for j in same[max(position - 2, 0) : position]]
         link = rng.choice(real)
         # Now and then a renamed exercise: its former slug answers with a redirect.
         aliases = [f"{slug}-v1"] if rng.random() < 0.05 else []
