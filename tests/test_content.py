@@ -102,6 +102,10 @@ def test_guides_and_assessments_are_there(library):
         "balance-in-daily-life",
         "recovery-and-nutrition",
         "first-30-days",
+        "deload-weeks",
+        "in-season-and-taper",
+        "masters-runners",
+        "returning-after-injury",
     } <= set(library.guides)
     targets = {a.exercise: (a.baseline, a.advanced) for a in library.assessments}
     assert set(targets) == {
@@ -109,7 +113,11 @@ def test_guides_and_assessments_are_there(library):
         "bulgarian-split-squat",
         "single-leg-calf-raise",
         "step-up-with-knee-drive",
+        "single-leg-hop-and-stick",
+        "forward-single-leg-hops",
     }
+    assert all(a.tries == 3 for a in library.assessments if a.symmetry)
+    assert library.running_signs and len(library.running_signs.signs) == 3
 
 
 def _shingles(text: str, size: int = 8) -> set[str]:

@@ -4,7 +4,13 @@ file line, in words that say how to fix it."""
 from __future__ import annotations
 
 from exercise_library.content.frontmatter import load_yaml
-from exercise_library.content.schema import ExerciseMeta, Taxonomy, validate
+from exercise_library.content.schema import (
+    AssessmentsFile,
+    ExerciseMeta,
+    Taxonomy,
+    limb_symmetry,
+    validate,
+)
 
 TERMS = {
     "terms": {
@@ -84,3 +90,43 @@ def test_a_control_character_in_a_taxonomy_label_is_refused():
     problems = _problems(taxonomy, Taxonomy, None)
     assert problems[0] == (2, "'label' must not hold a control character (U+0000): delete it")
     assert len(problems) == 4
+
+
+ASSESSMENTS = """\
+assessments:
+  - slug: hop
+    title: Hop test
+    exercise: hinge
+    baseline: Weaker leg about 90% of the stronger
+    advanced: Weaker leg 95% of the stronger
+    tries: 3
+    how_to_test: Hop and stick.
+    symmetry:
+      target_percent: 90
+      note: A rough guide.
+      example: {stronger: 200, weaker: 179, unit: cm}
+running_signs:
+  title: Signs in your running
+  intro: What running shows.
+  signs: [Faster at the same effort.]
+"""
+
+
+def test_an_assessment_states_its_tries_and_a_side_to_side_target():
+    assert _problems(ASSESSMENTS, AssessmentsFile) == []
+    data, lines = load_yaml(ASSESSMENTS)
+    value, _ = validate(AssessmentsFile, data, lines, "assessments.yml")
+    assert value.assessments[0].symmetry.example.percent == 89  # 89.5 rounded down
+    assert limb_symmetry(150, 165) == 90
+    assert _problems(ASSESSMENTS.replace("    tries: 3\n", ""), AssessmentsFile) == [
+        (2, "missing required field 'tries': add it (content/README.md lists the fields)")
+    ]
+    assert _problems(
+        ASSESSMENTS.replace("target_percent: 90", "target_percent: 900"), AssessmentsFile
+    ) == [(10, "'target_percent' is 900: use a whole number up to 100")]
+    assert _problems(ASSESSMENTS.replace("weaker: 179", "weaker: 201"), AssessmentsFile) == [
+        (12, "'weaker' is 201, more than 'stronger' (200): swap them")
+    ]
+    assert _problems(
+        ASSESSMENTS.replace("signs: [Faster at the same effort.]", "signs: []"), AssessmentsFile
+    ) == [(16, "'signs' is empty: list at least one")]

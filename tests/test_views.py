@@ -293,6 +293,30 @@ def test_guides_and_assessments(client):
     ]
 
 
+def test_assessments_show_tries_side_to_side_targets_and_running_signs(client):
+    page = soup(client.get("/assessments"))
+    assert page.select_one(".lede").get_text().startswith("Two tests")
+    tries = [p.get_text(" ", strip=True) for p in page.select("section.assessment .tries")]
+    assert tries == [
+        "Tries: the best of three on each leg, resting between tries, weaker leg first.",
+        "Tries: one on each leg, weaker leg first.",
+    ]
+    assert page.select_one("#balance .symmetry") is None
+    symmetry = page.select_one("#hop .symmetry")
+    assert "Target: about 90% or more." in symmetry.get_text()
+    assert symmetry.em.get_text() == "rough"
+    # 179 / 200 is 89.5%: rounded down, so it does not pass for 90.
+    example = page.select_one("#hop .symmetry-example").get_text(" ", strip=True)
+    assert "179 ÷ 200 × 100 = 89% , short of the target." in example
+    signs = page.select_one("#running-signs")
+    assert signs.h2.get_text() == "Signs in your running"
+    assert signs.p.strong.get_text() == "running"
+    assert [li.get_text() for li in signs.select("li")] == [
+        "Faster at the same effort.",
+        "Stronger uphill.",
+    ]
+
+
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
 def test_only_get_and_head_are_allowed(client, method):
     response = client.open("/exercises", method=method)

@@ -174,6 +174,18 @@ class Assessment(db.Model):
     baseline: Mapped[str]
     advanced: Mapped[str]
     how_to_test_html: Mapped[str]
+    tries: Mapped[int]
+    # target_percent, note_html and an optional worked example (stronger, weaker, percent)
+    symmetry: Mapped[dict | None] = mapped_column(JSON)
     position: Mapped[int]
 
     exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+
+class RunningSigns(db.Model):
+    """The signs of progress on /assessments that show in running: one row, or none."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str]
+    intro_html: Mapped[str]
+    signs_html: Mapped[list[str]] = mapped_column(JSON)

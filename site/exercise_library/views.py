@@ -20,7 +20,7 @@ from .http import (
     render_error,
     render_page_or_fragment,
 )
-from .models import Alias, Assessment, Exercise, Guide, Meta, Program, Term
+from .models import Alias, Assessment, Exercise, Guide, Meta, Program, RunningSigns, Term
 from .slugs import is_slug
 
 bp = Blueprint("pages", __name__)
@@ -171,7 +171,8 @@ def guide(slug: str):
 @bp.get("/assessments")
 def assessments():
     rows = db.session.scalars(select(Assessment).order_by(Assessment.position))
-    return render_template("assessments/index.html", assessments=list(rows))
+    signs = db.session.scalars(select(RunningSigns)).first()
+    return render_template("assessments/index.html", assessments=list(rows), running_signs=signs)
 
 
 @bp.get("/offline")

@@ -39,7 +39,7 @@ from .library import (
 )
 from .markdown import render_inline
 from .pages import Pages, rendered_pages, shared_by_all
-from .schema import Dose
+from .schema import Dose, Symmetry
 
 INDEX_FORMAT = "7"
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -203,6 +203,18 @@ def _insert(connection: Connection, tables: list[tuple[type, list[dict]]]) -> No
             connection.execute(insert(model), values)
 
 
+def _symmetry(symmetry: Symmetry | None) -> dict | None:
+    """A side-to-side target as the page shows it, the worked example's percentage computed."""
+    if symmetry is None:
+        return None
+    example = symmetry.example
+    return {
+        "target_percent": symmetry.target_percent,
+        "note_html": render_inline(symmetry.note),
+        "example": example and {**example.model_dump(), "percent": example.percent},
+    }
+
+
 def _dose(dose: Dose) -> dict:
     return dose.model_dump(include=set(Dose.model_fields))
 
@@ -272,7 +284,13 @@ class _Rows:
             self.add(
                 models.Assessment, slug=test.slug, title=test.title, position=n,
                 exercise_id=self.ids[test.exercise], baseline=test.baseline, advanced=test.advanced,
-                how_to_test_html=render_inline(test.how_to_test),
+                how_to_test_html=render_inline(test.how_to_test), tries=test.tries,
+                symmetry=_symmetry(test.symmetry),
+            )  # fmt: skip
+        if signs := self.library.running_signs:
+            self.add(
+                models.RunningSigns, title=signs.title, intro_html=render_inline(signs.intro),
+                signs_html=[render_inline(sign) for sign in signs.signs],
             )  # fmt: skip
 
     def _exercise(self, exercise: Exercise) -> None:

@@ -62,6 +62,7 @@ class Library:
     guides: dict[str, Guide] = field(default_factory=dict)
     assessments: list[schema.Assessment] = field(default_factory=list)
     assessment_lines: Lines = field(default_factory=Lines)
+    running_signs: schema.RunningSigns | None = None
     # (slug, line); None when published.txt cannot be read, so that no exercise is blamed for it
     published: list[tuple[str, int]] | None = field(default_factory=list)
     exercise_files: set[str] = field(
@@ -323,6 +324,7 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     )
     problems += found
     library.assessments = list(assessments.assessments) if assessments else []
+    library.running_signs = assessments.running_signs if assessments else None
     library.published, found = read_published(root)
     problems += found
     if taxonomy is not None:

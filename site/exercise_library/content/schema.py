@@ -296,6 +296,38 @@ class GuideMeta(Model):
     summary: Summary
 
 
+def limb_symmetry(weaker: int, stronger: int) -> int:
+    """The weaker leg's score as a whole percentage of the stronger's, rounded down (an 89.6
+    must not read as a 90 that passes)."""
+    return weaker * 100 // stronger
+
+
+class SymmetryExample(Model):
+    stronger: Annotated[int, Field(ge=1, le=10000)]
+    weaker: Annotated[int, Field(ge=1, le=10000)]
+    unit: Annotated[Text, StringConstraints(max_length=20)]
+
+    @model_validator(mode="after")
+    def _weaker_is_not_more(self) -> SymmetryExample:
+        if self.weaker > self.stronger:
+            raise ValueError(
+                f"'weaker' is {self.weaker}, more than 'stronger' ({self.stronger}): swap them"
+            )
+        return self
+
+    @property
+    def percent(self) -> int:
+        return limb_symmetry(self.weaker, self.stronger)
+
+
+class Symmetry(Model):
+    """A per-leg test compared side to side: the weaker leg as a percentage of the stronger."""
+
+    target_percent: Annotated[int, Field(ge=50, le=100)]
+    note: MarkdownLine
+    example: SymmetryExample | None = None
+
+
 class Assessment(Model):
     slug: Slug
     title: Annotated[MarkdownLine, StringConstraints(max_length=100)]
@@ -303,12 +335,23 @@ class Assessment(Model):
     baseline: MarkdownLine
     advanced: MarkdownLine
     how_to_test: MarkdownLine
+    tries: Annotated[int, Field(ge=1, le=3)]
+    symmetry: Symmetry | None = None
+
+
+class RunningSigns(Model):
+    """The signs of progress that show in running rather than in a test."""
+
+    title: Title
+    intro: MarkdownLine
+    signs: Annotated[list[MarkdownLine], Field(min_length=1)]
 
 
 class AssessmentsFile(Model):
     """`assessments.yml`."""
 
     assessments: list[Assessment]
+    running_signs: RunningSigns | None = None
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> AssessmentsFile:
