@@ -3,14 +3,9 @@ file line, in words that say how to fix it."""
 
 from __future__ import annotations
 
+from exercise_library.content.assessments import AssessmentsFile, limb_symmetry
 from exercise_library.content.frontmatter import load_yaml
-from exercise_library.content.schema import (
-    AssessmentsFile,
-    ExerciseMeta,
-    Taxonomy,
-    limb_symmetry,
-    validate,
-)
+from exercise_library.content.schema import ExerciseMeta, Taxonomy, validate
 
 TERMS = {
     "terms": {

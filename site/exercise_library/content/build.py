@@ -29,6 +29,7 @@ from .. import create_app, models
 from ..db import db, read_version
 from ..models import FTS_COLUMNS
 from ..query import words
+from .assessments import Symmetry
 from .frontmatter import Problem
 from .library import (
     STOP_SIGNALS,
@@ -39,7 +40,7 @@ from .library import (
 )
 from .markdown import render_inline
 from .pages import Pages, rendered_pages, shared_by_all
-from .schema import Dose, Symmetry
+from .schema import Dose
 
 INDEX_FORMAT = "7"
 PACKAGE = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..slugs import is_slug
-from . import checks, markdown, programs, schema
+from . import assessments, checks, markdown, programs, schema
 from .frontmatter import Lines, Problem, YamlError, load_yaml, split
 
 MAX_FILE_BYTES = 1_000_000
@@ -60,9 +60,9 @@ class Library:
     exercises: dict[str, Exercise] = field(default_factory=dict)
     programs: dict[str, Program] = field(default_factory=dict)
     guides: dict[str, Guide] = field(default_factory=dict)
-    assessments: list[schema.Assessment] = field(default_factory=list)
+    assessments: list[assessments.Assessment] = field(default_factory=list)
     assessment_lines: Lines = field(default_factory=Lines)
-    running_signs: schema.RunningSigns | None = None
+    running_signs: assessments.RunningSigns | None = None
     # (slug, line); None when published.txt cannot be read, so that no exercise is blamed for it
     published: list[tuple[str, int]] | None = field(default_factory=list)
     exercise_files: set[str] = field(
@@ -319,12 +319,12 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
         problems += found
         if guide is not None:
             library.guides[guide.slug] = guide
-    assessments, library.assessment_lines, found = _yaml_file(
-        root / "assessments.yml", root, schema.AssessmentsFile, required=False
+    tests, library.assessment_lines, found = _yaml_file(
+        root / "assessments.yml", root, assessments.AssessmentsFile, required=False
     )
     problems += found
-    library.assessments = list(assessments.assessments) if assessments else []
-    library.running_signs = assessments.running_signs if assessments else None
+    library.assessments = list(tests.assessments) if tests else []
+    library.running_signs = tests.running_signs if tests else None
     library.published, found = read_published(root)
     problems += found
     if taxonomy is not None:
