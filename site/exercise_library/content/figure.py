@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .frontmatter import Problem
+from .frontmatter import Problem, located, nearest
 
 JOINTS = {"hip": (-40, 140), "knee": (0, 155), "ankle": (-60, 45), "toes": (-10, 70), "shoulder": (-70, 185), "elbow": (0, 160)}  # fmt: skip
 FRONT = {"hip": (-90, 140), "knee": (-90, 155), "elbow": (-160, 160)}  # as a front view shows them
@@ -42,12 +42,6 @@ STROKE = ' stroke="#7b8782" stroke-width="2.5" stroke-linejoin="round"'
 PAINT = {"fig-body": "#eef0ec", "fig-far": "#b4bcb7", "fig-work": "#0b5d4b", "fig-prop": "#f6e2b8"}
 
 
-def _schema() -> Any:
-    from . import schema  # which imports this module for ExerciseMeta.figure
-
-    return schema
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     names: ClassVar[str] = "field"  # what its keys are called in a problem
@@ -57,7 +51,7 @@ class _Model(BaseModel):
     def _known(cls, data: Any) -> Any:
         fields = cls.__pydantic_fields__
         if type(data) is dict and (unknown := [key for key in data if key not in fields]):
-            raise _schema().located(*[((k,), _schema().nearest(cls.names, str(k), fields)) for k in unknown])  # fmt: skip
+            raise located(*[((k,), nearest(cls.names, str(k), fields)) for k in unknown])  # fmt: skip
         return data
 
 
@@ -88,7 +82,7 @@ class Pose(_Model):
     def _grounded(self) -> Pose:
         if self.air and self.planted != "none":
             why = "'air' lifts the figure off the floor, so no foot is planted: set planted: none or remove 'air'"
-            raise _schema().located((("air",), why))
+            raise located((("air",), why))
         return self
 
 
@@ -104,13 +98,13 @@ class Prop(_Model):
     def _placed(self) -> Prop:
         kind, why = self.kind, None
         if kind not in FLOOR and kind not in HELD:
-            why = _schema().nearest("prop", kind, [*FLOOR, *HELD])
+            why = nearest("prop", kind, [*FLOOR, *HELD])
         elif kind in FLOOR and (self.x is None or self.at):
             why = f"a {kind} stands on the floor: place it with x (cm in front of the hips), not at"
         elif kind in HELD and not self.at:
             why = f"a {kind} is held or worn: say where with at ({', '.join(Point.__args__)})"
         if why:
-            raise _schema().located((("kind",), why))
+            raise located((("kind",), why))
         return self
 
     @property
@@ -130,7 +124,7 @@ class Figure(_Model):
         count, problems = len(self.poses), []
         if not 2 <= count <= 4:
             why = f"a figure shows two to four poses, this one has {count}: add the start and the end of the movement"
-            raise _schema().located((("poses",), why))
+            raise located((("poses",), why))
         ranges = {**JOINTS, **FRONT} if self.view == "front" else JOINTS
         for n, pose, side, joint in ((n, p, s, j) for n, p in enumerate(self.poses) for s in SIDES for j in ranges):  # fmt: skip
             (low, high), angle = ranges[joint], getattr(getattr(pose, side), joint)
@@ -148,7 +142,7 @@ class Figure(_Model):
             why = f"the poses take {size[0]:.0f} x {size[1]:.0f} cm, more than the {LIMIT[0]} x {LIMIT[1]} a figure may: bring the limbs in or the hips (x) closer"
             problems.append((("poses",), why))
         if problems:
-            raise _schema().located(*problems)
+            raise located(*problems)
         return self
 
 

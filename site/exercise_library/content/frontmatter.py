@@ -4,11 +4,15 @@ with libyaml, and remember the file line of every value so a problem can point a
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 Loc = tuple[str | int, ...]
 
@@ -165,3 +169,28 @@ def describe(value: Any, text_wanted: bool = True) -> str:
         return "a mapping"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def nearest(kind: str, value: str, known: Iterable[str]) -> str:
+    """'unknown X' with the nearest known value, or the values to choose from."""
+    known = list(known)
+    near = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+    if near:
+        return f"unknown {kind} '{value}': did you mean '{near[0]}'?"
+    listing = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"unknown {kind} '{value}': use one of {listing}"
+
+
+def located(*problems: tuple[Loc, str]) -> ValidationError:
+    """A validation error at the given places, for rules that span several fields."""
+    return ValidationError.from_exception_data(
+        "content",
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("content", "{message}", {"message": message}),
+                loc=loc,
+                input=None,
+            )
+            for loc, message in problems
+        ],
+    )

@@ -9,7 +9,6 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -23,12 +22,11 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..slugs import MAX_SLUG, is_slug, slugify
 from . import markdown
 from .figure import Figure
-from .frontmatter import Lines, Loc, Problem, describe
+from .frontmatter import Lines, Loc, Problem, describe, located, nearest
 
 TERM_KINDS = {
     "phases": "phase",
@@ -36,16 +34,6 @@ TERM_KINDS = {
     "equipment": "equipment",
     "muscles": "muscle",
 }
-
-
-def nearest(kind: str, value: str, known: Iterable[str]) -> str:
-    """'unknown X' with the nearest known value, or the values to choose from."""
-    known = list(known)
-    near = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
-    if near:
-        return f"unknown {kind} '{value}': did you mean '{near[0]}'?"
-    listing = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    return f"unknown {kind} '{value}': use one of {listing}"
 
 
 def _printable(value: str) -> str:
@@ -136,21 +124,6 @@ FamilySlug = Annotated[Slug, _term("family")]
 EquipmentSlug = Annotated[Slug, _term("equipment")]
 MuscleSlug = Annotated[Slug, _term("muscle")]
 ExerciseSlug = Slug  # checked against the other files in checks.py
-
-
-def located(*problems: tuple[Loc, str]) -> ValidationError:
-    """A validation error at the given places, for rules that span several fields."""
-    return ValidationError.from_exception_data(
-        "content",
-        [
-            InitErrorDetails(
-                type=PydanticCustomError("content", "{message}", {"message": message}),
-                loc=loc,
-                input=None,
-            )
-            for loc, message in problems
-        ],
-    )
 
 
 def _unique(values: list[str], loc: Loc, what: str, field: str | None = None) -> list:
