@@ -117,6 +117,16 @@ PROGRAM_PROBLEMS = {
 }
 
 
+def test_an_exercise_in_the_first_phase_its_page_lists_needs_no_easier_rung_first(
+    library_copy: Path,
+):
+    # The same program read as the intermediate one: the rear-foot squat starts there.
+    case = CASES / "programs" / "easier-rung-never-trained.md"
+    shutil.copy(case, library_copy / "phases" / "intermediate.md")
+    _, problems = load_library(library_copy)
+    assert not [p for p in problems if "is reached from" in p.message], problems
+
+
 def test_every_program_case_has_an_expectation():
     assert {path.stem for path in (CASES / "programs").glob("*.md")} == set(PROGRAM_PROBLEMS)
 

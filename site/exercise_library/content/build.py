@@ -42,7 +42,7 @@ from .markdown import render_inline
 from .pages import Pages, rendered_pages, shared_by_all
 from .schema import Dose
 
-INDEX_FORMAT = "7"
+INDEX_FORMAT = "8"
 PACKAGE = Path(__file__).resolve().parents[1]
 
 

@@ -1,5 +1,6 @@
 """Content files as data: split the `---` front matter from the Markdown body, load the YAML
-with libyaml, and remember the file line of every value so a problem can point at it."""
+with libyaml, and remember the file line of every value so a problem can point at it; a
+problem's words for an unknown value (nearest) and for a rule over several fields (located)."""
 
 from __future__ import annotations
 
