@@ -9,7 +9,14 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
-from exercise_library.coach import MAX_ITEMS, Prescription, SessionPlan, read_rx, read_tempo
+from exercise_library.coach import (
+    MAX_ITEMS,
+    Prescription,
+    SessionPlan,
+    qr_file,
+    read_rx,
+    read_tempo,
+)
 
 from .test_views import soup
 
@@ -160,8 +167,31 @@ def test_exercise_json_ld_is_a_how_to(client):
 def test_print_qr_code_points_back_to_the_page(client):
     page = soup(client.get("/exercises/hinge-basic?rx=3x8"))
     figure = page.select_one("figure.print-qr")
-    assert figure.find("svg")["role"] == "img"
+    assert figure.img["src"] == "/exercises/hinge-basic/qr.svg?rx=3+x+8"
+    assert figure.img["alt"] == "QR code for this page"
     assert "http://localhost/exercises/hinge-basic" in figure.figcaption.get_text()
+
+
+def test_the_qr_code_file_holds_the_page_address_with_its_prescription(client):
+    response = client.get("/exercises/hinge-basic/qr.svg?rx=3x8&junk=1")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    page = "http://localhost/exercises/hinge-basic?rx=3+x+8"
+    assert response.data == qr_file(page, "QR code for this page")
+    assert response.data != qr_file("http://localhost/exercises/hinge-basic", "QR")
+
+
+def test_the_qr_code_file_prints_no_module_under_half_a_millimetre(client):
+    svg = BeautifulSoup(client.get("/exercises/hinge-basic/qr.svg").data, "html.parser").svg
+    modules = int(svg["viewbox"].split()[2])
+    assert svg["width"] == svg["height"] and svg["width"].endswith("mm")
+    assert float(svg["width"][:-2]) / modules >= 0.5
+    assert svg.title.get_text() == "QR code for this page"
+
+
+@pytest.mark.parametrize("slug", ["no-such-exercise", "Not A Slug"])
+def test_no_qr_code_for_an_exercise_the_library_does_not_have(client, slug):
+    assert client.get(f"/exercises/{slug}/qr.svg").status_code == 404
 
 
 def test_each_link_shows_its_own_prescription_and_qr_code(client):
@@ -173,7 +203,7 @@ def test_each_link_shows_its_own_prescription_and_qr_code(client):
     assert "first" in boxes[0].get_text() and "3 x 8" in boxes[0].get_text()
     assert "second" in boxes[1].get_text() and "4 x 6" in boxes[1].get_text()
     assert boxes[2] is None
-    codes = [str(page.select_one("figure.print-qr svg")) for page in pages]
+    codes = [page.select_one("figure.print-qr img")["src"] for page in pages]
     assert len({codes[0], codes[1], codes[2]}) == 3 and codes[3] == codes[0]
 
 

@@ -34,7 +34,9 @@ def test_print_hides_navigation_and_shows_the_qr_code(page: Page, real_site: str
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".toc").is_visible()
-    assert page.locator(".print-qr svg").is_visible()
+    qr = page.locator(".print-qr img")
+    assert qr.is_visible()
+    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
     assert page.evaluate(
         "getComputedStyle(document.querySelector('.ladder a'), '::after').content"
     ).startswith('" (/exercises/')

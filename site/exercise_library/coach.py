@@ -7,13 +7,14 @@ cut to length; templates escape whatever is left."""
 from __future__ import annotations
 
 import functools
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from urllib.parse import unquote_plus
 
 import segno
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -191,30 +192,45 @@ class SessionPlan:
 
 QR_MODULE_PX = 4  # on screen; 4 px is about 1 mm, and print caps the code (site.css)
 QR_QUIET_ZONE = 4  # modules of white around the code, as the standard asks
-# The class a code gets by how many modules it has across: site.css caps each on paper
-# (30, 45, 70 and 95 mm) so that no module prints under 0.5 mm.
-QR_PRINT_SIZES = ((60, ""), (90, "qr-large"), (140, "qr-huge"), (10**6, "qr-max"))
+# By how many modules a code has across: its class, which site.css caps on paper, and that
+# cap in mm (30, 45, 70 and 95 mm), so that no module prints under 0.5 mm.
+QR_PRINT_SIZES = ((60, "", 30), (90, "qr-large", 45), (140, "qr-huge", 70), (10**6, "qr-max", 95))
 
 
-@functools.lru_cache(maxsize=2048)
-def qr_svg(url: str, label: str) -> Markup:
-    """An inline SVG QR code of *url*, 4 px a module with its quiet zone, as small as the
-    link allows (the lowest error level, raised where that costs no size). No style
-    attributes, so the strict CSP holds."""
-    # Encoding costs more than the rest of an exercise page, and the same few addresses come
-    # back: codes are kept. One fixed mask: any of the eight makes a code every reader
-    # decodes, and scoring all eight to pick the tidiest is four fifths of the encoding.
+def _qr_code(url: str) -> tuple[segno.QRCode, str, int]:
+    """*url* as a QR code, as small as the link allows (the lowest error level, raised where
+    that costs no size), with its print class and size in mm."""
+    # One fixed mask: any of the eight makes a code every reader decodes, and scoring all
+    # eight to pick the tidiest is four fifths of the encoding.
     code = segno.make(url, error="l", micro=False, mask=0)
-    side = code.symbol_size(scale=QR_MODULE_PX, border=QR_QUIET_ZONE)[0]
-    # A code of many modules gets more room on paper, so no module prints under 0.5 mm.
     modules = code.symbol_size(border=QR_QUIET_ZONE)[0]
-    size = next(f"qr {name}".strip() for most, name in QR_PRINT_SIZES if modules <= most)
+    return code, *next((name, mm) for most, name, mm in QR_PRINT_SIZES if modules <= most)
+
+
+@functools.lru_cache(maxsize=256)
+def qr_svg(url: str, label: str) -> Markup:
+    """An inline SVG QR code of *url*, 4 px a module with its quiet zone, classed for its
+    size on paper. No style attributes, so the strict CSP holds."""
+    code, size, _ = _qr_code(url)
+    side = code.symbol_size(scale=QR_MODULE_PX, border=QR_QUIET_ZONE)[0]
     svg = code.svg_inline(
-        scale=QR_MODULE_PX, border=QR_QUIET_ZONE, svgclass=size, lineclass="qr-path",
-        omitsize=True, title=label,
+        scale=QR_MODULE_PX, border=QR_QUIET_ZONE, svgclass=f"qr {size}".strip(),
+        lineclass="qr-path", omitsize=True, title=label,
     )  # fmt: skip
     attributes = f'<svg role="img" aria-label="{escape(label)}" width="{side}" height="{side}" '
     return Markup(svg.replace("<svg ", attributes, 1))
+
+
+def qr_file(url: str, label: str) -> bytes:
+    """*url* as a QR code in an SVG file of its own: black on white, its quiet zone, and
+    the size an inline code prints at."""
+    code, _, mm = _qr_code(url)
+    out = io.BytesIO()
+    code.save(
+        out, kind="svg", border=QR_QUIET_ZONE, dark="#000", light="#fff", svgclass=None,
+        lineclass=None, omitsize=True, title=label, xmldecl=False,
+    )  # fmt: skip
+    return out.getvalue().replace(b"<svg ", f'<svg width="{mm}mm" height="{mm}mm" '.encode(), 1)
 
 
 def readable_url(url: str) -> str:
@@ -236,6 +252,22 @@ def _plan(args: MultiDict) -> tuple[SessionPlan, dict[str, Exercise], list[str]]
     exercises = {e.slug: e for e in db.session.scalars(query)}
     missing = [i.slug for i in plan.items if renamed.get(i.slug, i.slug) not in exercises]
     return plan.only(set(exercises), renamed), exercises, missing
+
+
+@bp.get("/exercises/<slug>/qr.svg")
+def exercise_qr(slug: str):
+    """The QR code an exercise page prints: the page's address with the prescription of this
+    query, read as the page reads it. A file of its own, so a page is sent without the
+    encoding (most of a page's time) and a browser or nginx keeps each code."""
+    if (
+        not is_slug(slug)
+        or db.session.scalar(select(Exercise.id).where(Exercise.slug == slug)) is None
+    ):
+        abort(404)
+    page = url_for(
+        "pages.exercise_detail", slug=slug, **Prescription.from_args(request.args).to_args()
+    )
+    return Response(qr_file(absolute_url(page), "QR code for this page"), mimetype="image/svg+xml")
 
 
 @bp.get("/session")
