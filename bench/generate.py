@@ -245,7 +245,7 @@ def search_words() -> list[str]:
 
 def generate(count: int, target: Path, seed: int = 1) -> Path:
     """Write a content folder with *count* exercises into *target* (replaced if present)."""
-    from exercise_library.slugs import slugify
+    from exercise_library.content.markdown import slugify
 
     if target.exists():
         shutil.rmtree(target)

@@ -1,7 +1,7 @@
 """Rendering: sanitized HTML and stable anchors for deep links."""
 
 from exercise_library.content import markdown as markup
-from exercise_library.slugs import slugify
+from exercise_library.content.markdown import slugify
 
 BODY = """## How to do it
 

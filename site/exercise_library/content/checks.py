@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 from ..bodymap import REGIONS
 from ..query import words
-from ..slugs import is_slug, slugify
+from ..slugs import is_slug
 from .figure import unknown_steps
 from .frontmatter import Problem
+from .markdown import slugify
 from .programs import check_programs
 from .schema import nearest
 

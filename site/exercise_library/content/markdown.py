@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-
-from ..slugs import slugify
+from slugify import slugify as _slugify
 
 # The rules the content format uses (content/README.md): ## sections, numbered and bullet
 # lists, emphasis, links, inline code and escapes. What is off reads as plain text: an
@@ -49,6 +48,11 @@ H1_IN_BODY = (
 )
 MISTAKE_SHAPE = "a mistake must start with its name in bold: '- **The mistake.** ... Fix: ...'"
 _FIX = re.compile(r"(?:<strong>)?\s*Fix:\s*(?:</strong>)?\s*")
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """Free text as a slug, cut at a word boundary so anchors stay readable."""
+    return _slugify(text, max_length=max_length, word_boundary=True)
 
 
 def sanitize(markup: str) -> str:

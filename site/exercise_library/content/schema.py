@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..slugs import MAX_SLUG, is_slug, slugify
+from ..slugs import MAX_SLUG, is_slug
 from . import markdown
 from .figure import Figure
 from .frontmatter import Lines, Loc, Problem, describe, located, nearest
@@ -49,7 +49,7 @@ def _printable(value: str) -> str:
 
 def _slug(value: str) -> str:
     if not is_slug(value):
-        raise ValueError(f"'{value}' is not a slug: use '{slugify(value) or 'name'}'")
+        raise ValueError(f"'{value}' is not a slug: use '{markdown.slugify(value) or 'name'}'")
     return value
 
 
