@@ -82,6 +82,12 @@ def test_sitemap_lists_every_exercise(client):
     assert "http://localhost/guides/scheduling" in locations
 
 
+def test_sitemap_lists_the_pages_that_are_not_content(client):
+    root = ET.fromstring(client.get("/sitemap.xml").data)
+    locations = {u.find(f"{SITEMAP}loc").text for u in root.findall(f"{SITEMAP}url")}
+    assert {"http://localhost/plan", "http://localhost/assessments"} <= locations
+
+
 def test_robots_points_at_the_sitemap(client):
     text = client.get("/robots.txt").get_data(as_text=True)
     assert "Sitemap: http://localhost/sitemap.xml" in text

@@ -21,8 +21,21 @@ ROUTES = [
     "/guides/scheduling",
     "/assessments",
     "/healthz",
-]
-NAMES = st.sampled_from(["phase", "equipment", "muscle", "q", "sort", "page", "rx", "x", ""])
+    "/exercises/hinge-basic/qr.svg",
+    "/exercises/hinge-basic/figure.svg",
+    "/session",
+    "/session/new",
+    "/api/exercises",
+    "/api/exercises/hinge-basic",
+    "/feed.xml",
+    "/sitemap.xml",
+    "/offline",
+    "/sw.js",
+]  # /plan and /plan.ics: tests/test_plan.py, with the names that planner reads
+NAMES = st.sampled_from([
+    "phase", "equipment", "muscle", "q", "sort", "page", "rx", "tempo", "load", "note", "title",
+    "e1", "rx1", "note1", "e2", "op", "x", "",
+])  # fmt: skip
 # Markers that would be live markup if they came back unescaped.
 PROBES = ["<probe-tag>", '"probe-attr=', "'probe-quote="]
 VALUES = st.one_of(
