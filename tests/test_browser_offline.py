@@ -27,13 +27,18 @@ def test_pages_opened_before_are_there_with_no_connection(browser, tmp_path):
         page.goto(site + "/exercises/hinge-basic?rx=3x8")
         page.goto(site + CARD)
         expect(page.locator("h1")).to_have_text("Basement")
-    # The server is gone: nothing answers on its port any more.
+    # The server is gone: nothing answers on its port any more. Hours later, nothing is
+    # fresh in the browser's own cache either: what there is comes from the worker.
+    context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.goto(site + CARD)
     expect(page.locator("h1")).to_have_text("Basement")
     expect(page.locator(".card-item h2")).to_have_text(["Box step", "Hinge basic"])
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
     page.goto(site + "/exercises/hinge-basic?rx=3x8")
     expect(page.locator("aside.prescription")).to_contain_text("3 x 8")
+    qr = page.locator(".print-qr img")  # printed, the page still carries its own address
+    expect(qr).to_have_js_property("complete", True)
+    assert qr.evaluate("image => image.naturalWidth") > 0
     page.goto(site + "/phases/advanced")  # never opened: kept when the worker was installed
     expect(page.locator("h1")).to_contain_text("Advanced")
     page.goto(site + "/exercises/box-step")  # never opened
