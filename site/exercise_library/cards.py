@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from markupsafe import Markup, escape
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 
 from .db import db
 from .models import FTS_COLUMNS, Exercise
@@ -46,7 +46,7 @@ def _marked(fts_text: str | None) -> Markup:
     return Markup(escaped.replace(MARK, "<mark>").replace(END, "</mark>"))
 
 
-_MARKED = (
+_MARKED = text(
     "SELECT rowid, highlight(exercise_fts, 0, :mark, :end), highlight(exercise_fts, 2, :mark, :end), "
     + ", ".join(
         f"snippet(exercise_fts, {FTS_COLUMNS.index(place)}, :mark, :end, '…', 14)"
@@ -54,24 +54,19 @@ _MARKED = (
     )
     + " FROM exercise_fts WHERE exercise_fts MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))"
 )
+_CARDS = select(
+    Exercise.id, Exercise.slug, Exercise.title, Exercise.summary, Exercise.tags_html,
+    Exercise.still_svg,
+).where(Exercise.id.in_(bindparam("ids", expanding=True)))  # fmt: skip
 
 
 def cards(ids: list[int], query: Query | None = None) -> list[Card]:
     """The cards of exercises *ids*, in that order; with *query*, its words marked."""
-    rows = db.session.execute(
-        select(
-            Exercise.id,
-            Exercise.slug,
-            Exercise.title,
-            Exercise.summary,
-            Exercise.tags_html,
-            Exercise.still_svg,
-        ).where(Exercise.id.in_(ids))
-    ).all()
+    rows = db.session.execute(_CARDS, {"ids": ids}).all()
     marked = {}
     if query is not None and ids:
         found = db.session.execute(
-            text(_MARKED),
+            _MARKED,
             {"mark": MARK, "end": END, "match": query.expression(), "ids": json.dumps(ids)},
         )
         marked = {row[0]: row[1:] for row in found}
