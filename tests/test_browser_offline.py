@@ -36,6 +36,9 @@ def test_pages_opened_before_are_there_with_no_connection(browser, tmp_path):
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
     page.goto(site + "/exercises/hinge-basic?rx=3x8")
     expect(page.locator("aside.prescription")).to_contain_text("3 x 8")
+    qr = page.locator(".print-qr img")  # printed, the page still carries its own address
+    expect(qr).to_have_js_property("complete", True)
+    assert qr.evaluate("image => image.naturalWidth") > 0
     page.goto(site + "/phases/advanced")  # never opened: kept when the worker was installed
     expect(page.locator("h1")).to_contain_text("Advanced")
     page.goto(site + "/exercises/box-step")  # never opened

@@ -40,16 +40,3 @@ def test_print_hides_navigation_and_shows_the_qr_code(page: Page, real_site: str
     assert page.evaluate(
         "getComputedStyle(document.querySelector('.ladder a'), '::after').content"
     ).startswith('" (/exercises/')
-
-
-def test_the_qr_code_is_fetched_to_print_and_not_to_read(page: Page, real_site: str):
-    fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url) if "/qr.svg" in r.url else None)
-    page.goto(f"{real_site}/exercises/single-leg-rdl?rx=3x8")
-    page.wait_for_load_state("networkidle")
-    assert fetched == []  # reading the page on a screen costs no QR code
-    page.pdf(format="A4")
-    assert [url.split("?")[1] for url in fetched] == ["rx=3+x+8"]
-    assert page.locator(".print-qr img").evaluate(
-        "image => image.complete && image.naturalWidth > 0"
-    )

@@ -10,6 +10,8 @@ const ASSETS = "assets";
 const PRECACHE = {{ precache | tojson }};
 const OFFLINE = {{ offline | tojson }};
 const KEPT = /^\/(?:exercises\/[a-z0-9-]+|session|phases\/[a-z0-9-]+)$/;
+// A kept exercise page prints its QR code from a file of its own, so the code is kept too.
+const KEPT_FILES = /^\/exercises\/[a-z0-9-]+\/qr\.svg$/;
 const MAX_PAGES = 200;
 
 self.addEventListener("install", (event) => {
@@ -33,6 +35,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fromCacheFirst(request));
   } else if (request.mode === "navigate") {
     event.respondWith(fromNetworkFirst(request, KEPT.test(url.pathname)));
+  } else if (KEPT_FILES.test(url.pathname)) {
+    event.respondWith(fromNetworkFirst(request, true));
   }
   // Anything else (htmx fragments, the API, feeds) goes to the network as if there were
   // no worker: htmx says so when it fails.
