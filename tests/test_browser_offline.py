@@ -39,6 +39,8 @@ def test_pages_opened_before_are_there_with_no_connection(browser, tmp_path):
     qr = page.locator(".print-qr img")  # printed, the page still carries its own address
     expect(qr).to_have_js_property("complete", True)
     assert qr.evaluate("image => image.naturalWidth") > 0
+    unkept = "fetch('/exercises/box-step/qr.svg').then(r => r.headers.get('content-type'), e => 'failed')"
+    assert page.evaluate(unkept) == "failed"  # not the offline page dressed as an image
     page.goto(site + "/phases/advanced")  # never opened: kept when the worker was installed
     expect(page.locator("h1")).to_contain_text("Advanced")
     page.goto(site + "/exercises/box-step")  # never opened

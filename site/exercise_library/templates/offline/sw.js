@@ -61,7 +61,10 @@ async function fromNetworkFirst(request, keep) {
     }
     return response;
   } catch {
-    return (await caches.match(request)) || (await caches.match(OFFLINE));
+    const kept = await caches.match(request);
+    if (kept) return kept;
+    // The offline page stands in for a page; a QR code not kept fails as it would unaided.
+    return request.mode === "navigate" ? caches.match(OFFLINE) : Response.error();
   }
 }
 
